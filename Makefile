@@ -1,0 +1,155 @@
+# WIG cross-sector collaboration survey: reproducible build.
+#
+#   make all     build the environment (from uv.lock), data, notebooks, figures and report
+#   make test    lint, unit tests, doctests and every notebook on its default parameters
+#
+# Every output is a real file target with complete prerequisites, so make rebuilds only
+# what changed; outputs are written atomically and .DELETE_ON_ERROR removes anything a
+# failed recipe touched. The notebook rules are generated from notebooks/registry.toml.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules --warn-undefined-variables
+
+# Deterministic, headless, machine-independent runs.
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH := 0
+export TZ := UTC
+export LC_ALL := C.UTF-8
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export UV_PROJECT_ENVIRONMENT := .venv
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+ENV_STAMP := $(VENV)/.installed-from-uv.lock
+KERNEL := wig-survey
+PACKAGE_SRC := $(sort $(shell find analysis -name '*.py' -not -path '*/__pycache__/*') analysis/py.typed)
+RUN_NOTEBOOK := $(PY) -m analysis.notebook run
+
+# Respondent-level input: the synthetic export unless a real one is given (see README).
+RESPONSES ?=
+RESPONSES_2025 := $(if $(RESPONSES),$(RESPONSES),data/raw/synthetic/responses_2025.csv)
+
+RAW_TABLES := $(sort $(wildcard data/raw/*.csv data/raw/*.json)) data/raw/SHA256SUMS
+PUBLISHED := data/processed/published.csv data/processed/published.parquet
+AUDIT := data/processed/claims_audit.csv data/processed/claims_audit.parquet
+RESPONDENTS := data/processed/respondents_2025.csv data/processed/respondents_2025.parquet \
+	data/processed/cleaning_log.csv
+PROCESSED := $(PUBLISHED) $(AUDIT) $(RESPONDENTS)
+MANIFEST := figures/manifest.json
+REPORT := build/report/index.html
+
+# Notebook and figure rules, generated from the registry (system Python: stdlib only).
+build/registry.mk: notebooks/registry.toml analysis/registry.py analysis/paths.py
+	@mkdir -p $(@D)
+	@$(BOOTSTRAP_PYTHON) -m analysis.registry makefile > $@.tmp && mv $@.tmp $@
+include build/registry.mk
+
+# A parameter's stamp is rewritten only when its value changes, so `make all LEVEL=0.99`
+# re-runs exactly the rules that take LEVEL.
+$(foreach v,$(PARAM_VARS),$(shell mkdir -p build/params && { [ "$$(cat build/params/$(v) 2>/dev/null)" = "$($(v))" ] || printf '%s\n' "$($(v))" > build/params/$(v); }))
+build/params/%: ;
+
+##@ Main
+
+.PHONY: all
+all: $(PROCESSED) $(FIGURE_OUTPUTS) $(MANIFEST) $(REPORT) ## Build everything: data, notebooks, figures, report
+
+.PHONY: test
+test: $(ENV_STAMP) ## Lint, unit tests, doctests and every notebook (default parameters)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n 2 --dist loadfile
+
+##@ Environment
+
+$(ENV_STAMP): uv.lock pyproject.toml requirements-bootstrap.txt
+	@test -x $(PY) || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-bootstrap.txt
+	$(VENV)/bin/uv sync --frozen --quiet
+	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
+	@sha256sum uv.lock > $@
+
+.PHONY: env
+env: $(ENV_STAMP) ## Create or update .venv from uv.lock (automatic for every target)
+
+.PHONY: lock
+lock: ## Re-resolve dependencies into uv.lock and the pinned uv bootstrap
+	uv lock
+	$(BOOTSTRAP_PYTHON) scripts/write_bootstrap_requirements.py
+
+.PHONY: doctor
+doctor: $(ENV_STAMP) ## Say whether kernel, interpreter and lock file agree
+	$(PY) -m analysis.doctor
+
+.PHONY: lab
+lab: $(ENV_STAMP) ## JupyterLab on the project kernel; notebooks open as paired text files
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@cp jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(VENV)/bin/jupyter lab --notebook-dir=.
+
+##@ Data
+
+.PHONY: check-raw
+check-raw: $(ENV_STAMP) ## Check data/raw against its committed SHA256SUMS
+	$(PY) -m analysis.checksums check data/raw
+
+$(PUBLISHED) &: $(RAW_TABLES) $(PACKAGE_SRC) $(ENV_STAMP)
+	$(PY) -m analysis.published build --raw data/raw --out data/processed/published
+
+$(AUDIT) &: data/processed/published.parquet data/raw/claims.csv build/params/LEVEL \
+		build/params/ALPHA build/params/BASE_ALL build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP)
+	$(PY) -m analysis.claims build --out data/processed/claims_audit \
+		--published data/processed/published.parquet --claims data/raw/claims.csv \
+		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
+
+$(RESPONDENTS) &: $(RESPONSES_2025) data/raw/codebook.csv $(PACKAGE_SRC) $(ENV_STAMP)
+	$(PY) -m analysis.clean build --responses $(RESPONSES_2025) --wave 2025 \
+		--out data/processed/respondents_2025 --log data/processed/cleaning_log.csv
+
+##@ Figures and report
+
+$(MANIFEST): $(NOTEBOOK_OUTPUTS) $(PROCESSED) notebooks/registry.toml $(ENV_STAMP)
+	$(PY) -m analysis.registry manifest --out $@ $(PROCESSED)
+
+$(REPORT): $(MANIFEST) $(NOTEBOOK_OUTPUTS) data/raw/discrepancies.csv CITATION.cff $(ENV_STAMP)
+	$(PY) -m analysis.report --out $@
+
+.PHONY: figures
+figures: $(FIGURE_OUTPUTS) ## Run the notebooks and write every figure
+
+.PHONY: report
+report: $(REPORT) ## Build the HTML report (build/report/index.html)
+
+.PHONY: check-report
+check-report: $(REPORT) ## Open the report in headless Chromium: images load, no console errors
+	$(PY) scripts/check_report.py $(REPORT)
+
+.PHONY: verify
+verify: $(ENV_STAMP) ## Rebuild from clean and compare every output with figures/manifest.json
+	@expected=$$(mktemp) && trap 'rm -f "$$expected"' EXIT && cp $(MANIFEST) "$$expected" && \
+	status=0 && \
+	{ $(PY) -m analysis.verify "$$expected" --stage "committed files" || status=1; } && \
+	$(MAKE) --no-print-directory clean && $(MAKE) --no-print-directory all && \
+	{ $(PY) -m analysis.verify "$$expected" --stage "clean rebuild" || status=1; } && \
+	exit $$status
+
+##@ Housekeeping
+
+.PHONY: clean
+clean: ## Remove build outputs (build/, figures, processed data); never touches data/raw
+	rm -rf build
+	rm -f $(FIGURE_OUTPUTS) $(MANIFEST) $(PROCESSED)
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^##@/ {printf "\n%s\n", substr($$0, 5)} \
+		/^[a-zA-Z_-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo ""
+	@echo "Parameters (make all NAME=value): $(PARAM_VARS)  RESPONSES=path/to/export"

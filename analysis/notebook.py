@@ -1,0 +1,214 @@
+"""Execute a jupytext notebook with papermill, normalised and written atomically.
+
+The build calls this module once per notebook::
+
+    python -m analysis.notebook run notebooks/01_need.py build/notebooks/01_need.ipynb \\
+        --html build/report/notebooks/01_need.html -p level 0.95 -p published_path data/...
+
+Steps: read the percent-format source with jupytext; execute it with papermill on the
+project's own kernel (:data:`KERNEL_NAME`) with the given parameters; normalise the
+result (no timestamps or durations, stable cell ids, repository-relative paths, while
+keeping papermill's recorded parameters as provenance); write the executed notebook and
+its HTML rendering atomically. If any cell fails, papermill's partial output is kept
+only as ``<output>.failed.ipynb`` for debugging and the command exits non-zero, so make
+never takes a failed notebook as done.
+
+>>> nb = nbformat.v4.new_notebook()
+>>> nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+>>> nb.metadata["papermill"] = {"start_time": "2026-01-01", "parameters": {"level": 0.95}}
+>>> clean = normalise_notebook(nb)
+>>> clean.cells[0].id, "start_time" in clean.metadata["papermill"]
+('cell-000', False)
+>>> clean.metadata["papermill"]["parameters"]
+{'level': 0.95}
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import logging
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from analysis.io import atomic_open, write_text
+from analysis.paths import ROOT
+
+log = logging.getLogger(__name__)
+
+#: The project environment's kernel; installed into ``.venv`` by ``make`` (see Makefile).
+KERNEL_NAME = "wig-survey"
+
+_VOLATILE_KEYS = {
+    "start_time",
+    "end_time",
+    "duration",
+    "execution",
+    "iopub.execute_input",
+    "iopub.status.busy",
+    "iopub.status.idle",
+    "shell.execute_reply",
+}
+
+
+def _strip_volatile(meta: Any) -> Any:
+    if isinstance(meta, dict):
+        return {k: _strip_volatile(v) for k, v in meta.items() if k not in _VOLATILE_KEYS}
+    return meta
+
+
+def _relative(value: Any) -> Any:
+    """Make absolute paths inside the repository relative to its root (machine-independent)."""
+    root = str(ROOT) + os.sep
+    if isinstance(value, str):
+        return value.replace(root, "")
+    if isinstance(value, dict):
+        return {k: _relative(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative(v) for v in value]
+    return value
+
+
+def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return a copy of an executed notebook with nothing that changes between builds.
+
+    Removes execution timestamps and durations (notebook and cell metadata), numbers
+    cells ``cell-000``, ``cell-001``..., rewrites absolute paths under the repository
+    root as relative ones, and keeps ``metadata.papermill.parameters`` (provenance).
+    """
+    nb = copy.deepcopy(nb)
+    nb.metadata = nbformat.from_dict(_relative(_strip_volatile(dict(nb.metadata))))
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index:03d}"
+        cell.metadata = nbformat.from_dict(_strip_volatile(dict(cell.metadata)))
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = _relative(output["text"])
+    nb.nbformat_minor = max(nb.nbformat_minor, 5)
+    return nb
+
+
+def parse_parameter(value: str) -> Any:
+    """Read a ``-p`` value as papermill's CLI does: a Python literal if it is one, else text.
+
+    >>> parse_parameter("0.95"), parse_parameter("274"), parse_parameter("data/x.csv")
+    (0.95, 274, 'data/x.csv')
+    >>> parse_parameter("True"), parse_parameter("[60, 80]")
+    (True, [60, 80])
+    """
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return value
+
+
+def render_html(nb: nbformat.NotebookNode) -> str:
+    """Render an executed notebook as a self-contained HTML page (no CDN, no timestamps)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.mathjax_url = ""
+    exporter.require_js_url = ""
+    exporter.exclude_input_prompt = False
+    body, _ = exporter.from_notebook_node(nb)
+    # The lab template still links script/CSS from CDNs in a few places; drop any remote tag.
+    body = re.sub(r"<script[^>]+src=\"https?://[^\"]*\"[^>]*>\s*</script>\n?", "", body)
+    body = re.sub(r"<link[^>]+href=\"https?://[^\"]*\"[^>]*>\n?", "", body)
+    return body
+
+
+def run_notebook(
+    source: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    html: str | os.PathLike[str] | None = None,
+    kernel_name: str = KERNEL_NAME,
+) -> nbformat.NotebookNode:
+    """Execute ``source`` (jupytext percent ``.py`` or ``.ipynb``) into ``output``.
+
+    Raises papermill's ``PapermillExecutionError`` if a cell fails; then ``output`` is
+    not written (the partial notebook goes to ``<output stem>.failed.ipynb``).
+    """
+    import jupytext
+    import papermill
+
+    source, output = Path(source), Path(output)
+    notebook = jupytext.read(source)
+    notebook.metadata["kernelspec"] = {
+        "name": kernel_name,
+        "display_name": f"Python ({kernel_name})",
+        "language": "python",
+    }
+    failed = output.with_suffix(".failed.ipynb")
+    failed.unlink(missing_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=output.parent, prefix=".run-") as tmpdir:
+        staged, raw = Path(tmpdir) / source.with_suffix(".ipynb").name, Path(tmpdir) / "raw.ipynb"
+        nbformat.write(notebook, staged)
+        try:
+            executed = papermill.execute_notebook(
+                str(staged),
+                str(raw),
+                parameters=dict(parameters or {}),
+                kernel_name=kernel_name,
+                cwd=str(ROOT),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+            )
+        except Exception:
+            if raw.exists():
+                os.replace(raw, failed)
+            raise
+    executed.metadata.setdefault("papermill", {}).update(
+        input_path=str(source), output_path=str(output)
+    )
+    clean = normalise_notebook(executed)
+    with atomic_open(output) as handle:
+        nbformat.write(clean, handle)
+    if html is not None:
+        write_text(html, render_html(clean))
+    return clean
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point: ``python -m analysis.notebook run SRC OUT [-p NAME VALUE]...``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.notebook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute one notebook with papermill")
+    run.add_argument("source")
+    run.add_argument("output")
+    run.add_argument("--html", help="also write the executed notebook as HTML here")
+    run.add_argument("--kernel", default=KERNEL_NAME)
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("NAME", "VALUE"),
+        help="papermill parameter (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    params = {name: parse_parameter(value) for name, value in args.parameter}
+    try:
+        run_notebook(args.source, args.output, params, html=args.html, kernel_name=args.kernel)
+    except Exception as exc:  # papermill's error already names the failing cell
+        print(f"error: {args.source} failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"executed {args.source} -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
