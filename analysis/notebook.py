@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="papermill parameter (repeatable)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     params = {name: parse_parameter(value) for name, value in args.parameter}
     try:
         run_notebook(args.source, args.output, params, html=args.html, kernel_name=args.kernel)

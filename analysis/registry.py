@@ -214,6 +214,26 @@ def makefile_rules(registry: Registry) -> str:
     return "\n".join(lines)
 
 
+README_BEGIN = "<!-- figure-table: made by `python -m analysis.registry readme`; do not edit -->"
+README_END = "<!-- end figure-table -->"
+
+
+def readme_table(registry: Registry) -> str:
+    """Markdown table of every figure against its report section (kept in README.md)."""
+    rows = [
+        README_BEGIN,
+        "| report section | figure id | finding | notebook |",
+        "| --- | --- | --- | --- |",
+    ]
+    for fig in registry.figures:
+        nb = fig.notebook
+        rows.append(
+            f"| {nb.section} | `{fig.id}` | {fig.title} | [`{nb.name}`](notebooks/{nb.name}.py) |"
+        )
+    rows.append(README_END)
+    return "\n".join(rows)
+
+
 def sha256(path: Path) -> str:
     """SHA-256 of a file, or ``"missing"``."""
     if not path.exists():
@@ -271,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     man.add_argument("--out", default=str(FIGURES / "manifest.json"))
     man.add_argument("processed", nargs="*", help="processed data files to include")
     sub.add_parser("list", help="list figures in report order")
+    sub.add_parser("readme", help="print the README's figure table")
     args = parser.parse_args(argv)
     registry = load_registry()
     if args.command == "makefile":
@@ -280,6 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         manifest = build_manifest(registry, [ROOT / p for p in args.processed])
         write_text(args.out, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    elif args.command == "readme":
+        print(readme_table(registry))
     else:
         for fig in registry.figures:
             print(f"{fig.id}\t{fig.notebook.section}\t{fig.title}")
