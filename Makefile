@@ -33,14 +33,18 @@ KERNEL := wig-survey
 PACKAGE_SRC := $(sort $(shell find analysis -name '*.py' -not -path '*/__pycache__/*') analysis/py.typed)
 RUN_NOTEBOOK := $(PY) -m analysis.notebook run
 
-# Respondent-level input: the synthetic export unless a real one is given (see README).
+# Respondent-level input: the SYNTHETIC exports unless real ones are given (see README).
+# RESPONSES is the 2025 wave's export; RESPONSES_2024 the 2024 wave's.
 RESPONSES ?=
+RESPONSES_2024 ?= data/raw/synthetic/responses_2024.csv
 RESPONSES_2025 := $(if $(RESPONSES),$(RESPONSES),data/raw/synthetic/responses_2025.csv)
+WAVES := 2024 2025
 
 RAW_TABLES := $(sort $(wildcard data/raw/*.csv data/raw/*.json)) data/raw/SHA256SUMS
 PUBLISHED := data/processed/published.csv data/processed/published.parquet
 AUDIT := data/processed/claims_audit.csv data/processed/claims_audit.parquet
-RESPONDENTS := data/processed/respondents_2025.csv data/processed/respondents_2025.parquet \
+RESPONDENTS := $(foreach w,$(WAVES),data/processed/respondents_$(w).csv \
+	data/processed/respondents_$(w).parquet data/processed/cleaning_log_$(w).csv) \
 	data/processed/cleaning_log.csv
 PROCESSED := $(PUBLISHED) $(AUDIT) $(RESPONDENTS)
 MANIFEST := figures/manifest.json
@@ -103,15 +107,22 @@ check-raw: $(ENV_STAMP) ## Check data/raw against its committed SHA256SUMS
 $(PUBLISHED) &: $(RAW_TABLES) $(PACKAGE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.published build --raw data/raw --out data/processed/published
 
-$(AUDIT) &: data/processed/published.parquet data/raw/claims.csv build/params/LEVEL \
-		build/params/ALPHA build/params/BASE_ALL build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP)
-	$(PY) -m analysis.claims build --out data/processed/claims_audit \
-		--published data/processed/published.parquet --claims data/raw/claims.csv \
+$(AUDIT) &: $(RAW_TABLES) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
+		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP)
+	$(PY) -m analysis.claims build --raw data/raw --out data/processed/claims_audit \
 		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
 
-$(RESPONDENTS) &: $(RESPONSES_2025) data/raw/codebook.csv $(PACKAGE_SRC) $(ENV_STAMP)
-	$(PY) -m analysis.clean build --responses $(RESPONSES_2025) --wave 2025 \
-		--out data/processed/respondents_2025 --log data/processed/cleaning_log.csv
+# One rule per wave (cleaned respondents and that wave's cleaning log), then the combined log.
+define respondents_rule
+data/processed/respondents_$(1).csv data/processed/respondents_$(1).parquet \
+data/processed/cleaning_log_$(1).csv &: $$(RESPONSES_$(1)) $$(RAW_TABLES) $$(PACKAGE_SRC) $$(ENV_STAMP)
+	$$(PY) -m analysis.clean build --responses $$(RESPONSES_$(1)) --wave $(1) \
+		--out data/processed/respondents_$(1) --log data/processed/cleaning_log_$(1).csv
+endef
+$(foreach w,$(WAVES),$(eval $(call respondents_rule,$(w))))
+
+data/processed/cleaning_log.csv: $(foreach w,$(WAVES),data/processed/cleaning_log_$(w).csv) $(ENV_STAMP)
+	$(PY) -m analysis.clean combine-logs --out $@ $(filter %.csv,$^)
 
 ##@ Figures and report
 

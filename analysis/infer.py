@@ -1,0 +1,989 @@
+"""Significance tests, intervals, power, granularity and composition bounds.
+
+Every public function returns a tidy :class:`pandas.DataFrame`, one row per
+result. Columns use the project's fixed names wherever they apply:
+
+``x``, ``n`` (and ``x1, n1, x2, n2``)
+    Counts and bases (integers). ``p1, p2`` are the proportions ``x/n``.
+``estimate``
+    Point estimate (a proportion on the 0-1 scale).
+``diff``
+    ``p1 - p2`` on the 0-1 scale (in :func:`min_detectable_difference`,
+    ``p_alt - p_base``).
+``se``
+    Standard error: for a single proportion the Wald ``sqrt(p(1-p)/n)``; for
+    a difference the pooled standard error used by the z test.
+``ci_low, ci_high, level``
+    Confidence interval and its level (0.95 = 95%). Differences use the
+    Newcombe (1998) hybrid score interval (his method 10).
+``z, p_value``
+    Pooled two-proportion z statistic and its two-sided p-value. ``NaN`` when
+    undefined (pooled proportion 0 or 1); ``note`` then says why.
+``p_fisher``
+    Two-sided Fisher exact p-value (scipy).
+``p_holm, p_bh``
+    Holm (1979) and Benjamini-Hochberg (1995) adjusted p-values (statsmodels
+    ``multipletests``) over the family passed in.
+``statistic, dof``
+    Test statistic and degrees of freedom (chi-square tests).
+``power``
+    Power (0-1) of the two-sided test at ``alpha``.
+``method``
+    The method(s) behind the row, in words.
+
+Scales: functions whose inputs are *published percentages* (``compare_percentages``,
+``base_sensitivity``, ``granularity_*``, ``composition_bounds``) take 0-100; the power
+functions take proportions on the 0-1 scale. Outputs are always on the 0-1 scale
+except granularity and composition inputs echoed back.
+
+>>> compare_proportions(137, 274, 101, 274)[["diff", "z", "p_value"]].round(4)
+     diff       z  p_value
+0  0.1314  3.1026   0.0019
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+from scipy.stats.contingency import association
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import (
+    power_proportions_2indep,
+    proportion_confint,
+    proportion_effectsize,
+)
+
+from analysis.errors import StatisticalWarning
+
+__all__ = [
+    "adjust_pvalues",
+    "base_sensitivity",
+    "chi2_independence",
+    "compare_percentages",
+    "compare_proportions",
+    "composition_bounds",
+    "granularity_bases",
+    "granularity_consistent",
+    "min_detectable_difference",
+    "min_n_significant",
+    "pairwise_proportions",
+    "power_two_proportions",
+    "proportion_ci",
+]
+
+log = logging.getLogger(__name__)
+
+#: Single-proportion interval methods: public name -> statsmodels ``proportion_confint`` name.
+CI_METHODS: dict[str, str] = {
+    "wilson": "wilson",
+    "clopper-pearson": "beta",
+    "exact": "beta",
+    "beta": "beta",
+    "agresti-coull": "agresti_coull",
+    "jeffreys": "jeffreys",
+}
+_CI_CANONICAL = {"beta": "clopper-pearson", "agresti_coull": "agresti-coull"}
+
+#: Rules for turning a published percentage into a count.
+ROUNDING_RULES: dict[str, str] = {
+    "nearest": "x = round_half_up(pct/100*n)",
+    "half_even": "x = round_half_even(pct/100*n)",
+}
+
+#: p-value adjustment methods (statsmodels ``multipletests`` names) -> output column.
+ADJUST_COLUMNS: dict[str, str] = {"holm": "p_holm", "fdr_bh": "p_bh", "bonferroni": "p_bonferroni"}
+
+_COMPARE_METHOD = "pooled z; Newcombe hybrid score CI; Fisher exact"
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _check_level(level: float, name: str = "level") -> float:
+    if not isinstance(level, int | float) or not 0 < float(level) < 1:
+        raise ValueError(f"{name}={level!r} is invalid; use a number strictly between 0 and 1")
+    return float(level)
+
+
+def _as_int_array(name: str, value) -> np.ndarray:
+    """Return ``value`` as an int64 array; floats (even 274.0) and bools are rejected."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iu":
+        raise ValueError(
+            f"{name}={value!r} must be integer counts (got dtype {arr.dtype}); "
+            f"pass Python or numpy ints, e.g. {name}=274"
+        )
+    return arr.astype(np.int64)
+
+
+def _check_counts(x: np.ndarray, n: np.ndarray, xname: str, nname: str) -> None:
+    if np.any(n <= 0):
+        raise ValueError(f"{nname}={n.tolist()!r} must be positive bases (>= 1)")
+    if np.any((x < 0) | (x > n)):
+        raise ValueError(f"{xname}={x.tolist()!r} must lie in 0..{nname} ({n.tolist()!r})")
+
+
+def _as_float_array(name: str, value, low: float, high: float) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if np.any(~np.isfinite(arr)) or np.any((arr < low) | (arr > high)):
+        hint = " (power functions take proportions: 50% -> 0.5)" if high == 1 else ""
+        raise ValueError(f"{name}={value!r} must lie in [{low:g}, {high:g}]{hint}")
+    return arr
+
+
+def _round_counts(pct: np.ndarray, n: np.ndarray, rounding: str) -> np.ndarray:
+    """Counts implied by percentages at bases ``n`` (tolerant to binary float error)."""
+    raw = pct / 100.0 * n
+    if rounding == "nearest":
+        return np.floor(raw + 0.5 + 1e-9).astype(np.int64)
+    if rounding == "half_even":
+        return np.round(np.round(raw, 9)).astype(np.int64)
+    raise ValueError(f"rounding={rounding!r} is invalid; use one of {sorted(ROUNDING_RULES)}")
+
+
+# --------------------------------------------------------------------------- core arrays
+
+
+def _pooled_z(x1, n1, x2, n2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pooled two-proportion z (same as statsmodels ``proportions_ztest``), vectorised."""
+    p1, p2 = x1 / n1, x2 / n2
+    pooled = (x1 + x2) / (n1 + n2)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (p1 - p2) / np.where(se > 0, se, 1.0), np.nan)
+    p_value = np.where(np.isnan(z), np.nan, 2 * stats.norm.sf(np.abs(z)))
+    return p1 - p2, se, z, p_value
+
+
+def _newcombe(x1, n1, x2, n2, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Newcombe (1998) hybrid score interval (method 10) from two Wilson intervals.
+
+    Equal to statsmodels ``confint_proportions_2indep(method="newcomb")`` (tested),
+    but vectorised.
+    """
+    alpha = 1 - level
+    l1, u1 = proportion_confint(x1, n1, alpha=alpha, method="wilson")
+    l2, u2 = proportion_confint(x2, n2, alpha=alpha, method="wilson")
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
+def _z_note(x1, n1, x2, n2) -> np.ndarray:
+    pooled = (x1 + x2) / (n1 + n2)
+    return np.where(
+        pooled == 0,
+        "z undefined: no successes in either group (pooled proportion 0)",
+        np.where(
+            pooled == 1, "z undefined: all successes in both groups (pooled proportion 1)", ""
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- intervals
+
+
+def proportion_ci(x, n, method: str = "wilson", level: float = 0.95) -> pd.DataFrame:
+    """Confidence interval for one proportion (or an array of them).
+
+    Parameters
+    ----------
+    x, n : int or array of int
+        Counts and bases (broadcast together).
+    method : {"wilson", "clopper-pearson", "exact", "beta", "agresti-coull", "jeffreys"}
+        Interval method (statsmodels ``proportion_confint``); "exact" and "beta" are
+        aliases of Clopper-Pearson.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x, n, estimate, se, ci_low, ci_high, level, method`` (see module docstring).
+
+    Examples
+    --------
+    >>> proportion_ci(81, 263)[["estimate", "ci_low", "ci_high"]].round(4)
+       estimate  ci_low  ci_high
+    0     0.308  0.2553   0.3662
+    """
+    if method not in CI_METHODS:
+        raise ValueError(f"method={method!r} is invalid; use one of {sorted(CI_METHODS)}")
+    level = _check_level(level)
+    x_arr, n_arr = np.broadcast_arrays(_as_int_array("x", x), _as_int_array("n", n))
+    x_arr, n_arr = np.atleast_1d(x_arr), np.atleast_1d(n_arr)
+    _check_counts(x_arr, n_arr, "x", "n")
+    sm_method = CI_METHODS[method]
+    low, high = proportion_confint(x_arr, n_arr, alpha=1 - level, method=sm_method)
+    est = x_arr / n_arr
+    return pd.DataFrame(
+        {
+            "x": x_arr,
+            "n": n_arr,
+            "estimate": est,
+            "se": np.sqrt(est * (1 - est) / n_arr),
+            "ci_low": np.clip(np.asarray(low, dtype=float), 0, 1),
+            "ci_high": np.clip(np.asarray(high, dtype=float), 0, 1),
+            "level": level,
+            "method": _CI_CANONICAL.get(sm_method, sm_method),
+        }
+    )
+
+
+# --------------------------------------------------------------------------- two groups
+
+
+def _compare_frame(x1, n1, x2, n2, level: float, fisher: bool = True) -> pd.DataFrame:
+    x1, n1, x2, n2 = (np.atleast_1d(a) for a in np.broadcast_arrays(x1, n1, x2, n2))
+    diff, se, z, p_value = _pooled_z(x1, n1, x2, n2)
+    low, high = _newcombe(x1, n1, x2, n2, level)
+    out = pd.DataFrame(
+        {
+            "x1": x1,
+            "n1": n1,
+            "x2": x2,
+            "n2": n2,
+            "p1": x1 / n1,
+            "p2": x2 / n2,
+            "diff": diff,
+            "se": se,
+            "ci_low": low,
+            "ci_high": high,
+            "level": level,
+            "z": z,
+            "p_value": p_value,
+        }
+    )
+    if fisher:
+        out["p_fisher"] = [
+            stats.fisher_exact([[a, b - a], [c, d - c]]).pvalue
+            for a, b, c, d in zip(x1, n1, x2, n2, strict=True)
+        ]
+    out["method"] = _COMPARE_METHOD if fisher else "pooled z; Newcombe hybrid score CI"
+    out["note"] = _z_note(x1, n1, x2, n2)
+    return out
+
+
+def compare_proportions(x1, n1, x2, n2, level: float = 0.95) -> pd.DataFrame:
+    """Compare two independent proportions ``x1/n1`` and ``x2/n2``.
+
+    Pooled two-proportion z test (the classical one; equals statsmodels
+    ``proportions_ztest`` and ``test_proportions_2indep(method="score",
+    correction=False)``), the Newcombe (1998) hybrid score interval for
+    ``p1 - p2`` and the two-sided Fisher exact test.
+
+    Parameters
+    ----------
+    x1, n1, x2, n2 : int or array of int
+        Counts and bases of the two groups (broadcast together).
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x1, n1, x2, n2, p1, p2, diff, se, ci_low, ci_high, level, z,
+        p_value, p_fisher, method, note`` (see module docstring). ``z`` and
+        ``p_value`` are NaN when the pooled proportion is 0 or 1; ``note`` says so.
+
+    Warns
+    -----
+    StatisticalWarning
+        When an expected cell count is below 5 (rely on ``p_fisher`` there).
+
+    Examples
+    --------
+    >>> compare_proportions(56, 70, 48, 80)[["diff", "ci_low", "ci_high"]].round(4)
+       diff  ci_low  ci_high
+    0   0.2  0.0524   0.3339
+    """
+    level = _check_level(level)
+    x1, n1 = _as_int_array("x1", x1), _as_int_array("n1", n1)
+    x2, n2 = _as_int_array("x2", x2), _as_int_array("n2", n2)
+    _check_counts(x1, n1, "x1", "n1")
+    _check_counts(x2, n2, "x2", "n2")
+    out = _compare_frame(x1, n1, x2, n2, level)
+    pooled = (out["x1"] + out["x2"]) / (out["n1"] + out["n2"])
+    min_expected = np.minimum(pooled, 1 - pooled) * np.minimum(out["n1"], out["n2"])
+    if (min_expected < 5).any():
+        warnings.warn(
+            "an expected cell count is below 5: the z test is unreliable there; use p_fisher",
+            StatisticalWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+def compare_percentages(
+    p1,
+    n1,
+    p2,
+    n2,
+    level: float = 0.95,
+    rounding: str = "nearest",
+    base_source: str = "assumed",
+) -> pd.DataFrame:
+    """Compare two *published percentages* at assumed bases.
+
+    The percentages are turned into counts ``x = round(p/100*n)`` (the rule is
+    reported in ``count_rule``), then :func:`compare_proportions` is applied.
+
+    Parameters
+    ----------
+    p1, p2 : float or array
+        Published percentages, 0-100.
+    n1, n2 : int or array of int
+        Bases (integers; floats such as ``274.0`` are rejected).
+    level : float
+        Confidence level.
+    rounding : {"nearest", "half_even"}
+        How to round ``p/100*n`` to a count ("nearest" rounds halves up).
+    base_source : str
+        Where the bases come from (passed through, e.g. "assumed: 274 per wave").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``pct1, pct2`` (inputs), ``count_rule, base_source`` and all columns
+        of :func:`compare_proportions` (``p1, p2`` there are ``x/n`` on the 0-1 scale).
+
+    Examples
+    --------
+    >>> r = compare_percentages(50, 274, 37, 274)
+    >>> r[["x1", "x2", "z", "p_value"]].round(4)
+        x1   x2       z  p_value
+    0  137  101  3.1026   0.0019
+    """
+    if rounding not in ROUNDING_RULES:
+        raise ValueError(f"rounding={rounding!r} is invalid; use one of {sorted(ROUNDING_RULES)}")
+    n1_arr, n2_arr = _as_int_array("n1", n1), _as_int_array("n2", n2)
+    pct1 = _as_float_array("p1", p1, 0, 100)
+    pct2 = _as_float_array("p2", p2, 0, 100)
+    if np.any(n1_arr <= 0) or np.any(n2_arr <= 0):
+        raise ValueError(f"n1={n1!r}, n2={n2!r} must be positive bases")
+    x1 = _round_counts(pct1, n1_arr, rounding)
+    x2 = _round_counts(pct2, n2_arr, rounding)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatisticalWarning)
+        res = compare_proportions(x1, n1_arr, x2, n2_arr, level=level)
+    res.insert(0, "pct1", np.broadcast_to(pct1, len(res)).astype(float))
+    res.insert(1, "pct2", np.broadcast_to(pct2, len(res)).astype(float))
+    res["count_rule"] = ROUNDING_RULES[rounding]
+    res["base_source"] = base_source
+    return res
+
+
+# --------------------------------------------------------------------------- k groups
+
+
+def chi2_independence(table, correction: bool = False) -> pd.DataFrame:
+    """Pearson chi-square test of independence for an r x c table of counts.
+
+    scipy ``chi2_contingency`` underneath. By default **no** Yates continuity
+    correction is applied, whatever the table size (so a 2x2 statistic equals the
+    square of the pooled z). ``correction=True`` applies Yates, which scipy only
+    ever does for 2x2 tables (dof 1); it never corrects larger tables.
+
+    Parameters
+    ----------
+    table : array-like or DataFrame of int
+        Counts, e.g. groups in rows and ``[yes, no]`` in columns.
+    correction : bool
+        Apply the Yates correction (2x2 only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``statistic, dof, p_value, n, min_expected, cramers_v, method``.
+
+    Warns
+    -----
+    StatisticalWarning
+        When an expected count is below 5.
+
+    Examples
+    --------
+    >>> chi2_independence([[137, 137], [101, 173]])[["statistic", "dof"]].round(3)
+       statistic  dof
+    0      9.626    1
+    """
+    arr = np.asarray(table)
+    if arr.ndim != 2 or min(arr.shape) < 2:
+        raise ValueError(f"table must be 2-D with at least 2 rows and 2 columns, got {arr.shape}")
+    if arr.dtype.kind not in "iu" or np.any(arr < 0):
+        raise ValueError(f"table must hold non-negative integer counts, got {arr.tolist()!r}")
+    res = stats.chi2_contingency(arr, correction=correction)
+    min_expected = float(np.min(res.expected_freq))
+    if min_expected < 5:
+        warnings.warn(
+            f"smallest expected count is {min_expected:.2f} (< 5): chi-square approximation poor",
+            StatisticalWarning,
+            stacklevel=2,
+        )
+    yates = correction and res.dof == 1
+    return pd.DataFrame(
+        {
+            "statistic": [float(res.statistic)],
+            "dof": [int(res.dof)],
+            "p_value": [float(res.pvalue)],
+            "n": [int(arr.sum())],
+            "min_expected": [min_expected],
+            "cramers_v": [float(association(arr, method="cramer"))],
+            "method": [
+                "Pearson chi-square, "
+                + ("Yates-corrected" if yates else "no continuity correction")
+            ],
+        }
+    )
+
+
+def adjust_pvalues(p, methods: Sequence[str] | str = ("holm", "fdr_bh")) -> pd.DataFrame:
+    """Adjust a family of p-values for multiplicity (statsmodels ``multipletests``).
+
+    NaN p-values (untestable rows) are kept as NaN and left out of the family.
+
+    Parameters
+    ----------
+    p : array-like of float
+        Raw p-values.
+    methods : str or sequence of str
+        ``multipletests`` method names; "holm" -> ``p_holm``, "fdr_bh" -> ``p_bh``,
+        others -> ``p_<method>``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``p_value`` and one adjusted column per method.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03, 0.005]).round(3)
+       p_value  p_holm  p_bh
+    0    0.010    0.03  0.02
+    1    0.040    0.06  0.04
+    2    0.030    0.06  0.04
+    3    0.005    0.02  0.02
+    """
+    if isinstance(methods, str):
+        methods = (methods,)
+    arr = np.atleast_1d(np.asarray(p, dtype=float))
+    ok = ~np.isnan(arr)
+    if np.any((arr[ok] < 0) | (arr[ok] > 1)):
+        raise ValueError(f"p={arr.tolist()!r} must lie in [0, 1] (NaN allowed)")
+    out = pd.DataFrame({"p_value": arr})
+    for method in methods:
+        col = ADJUST_COLUMNS.get(method, f"p_{method}")
+        adj = np.full(arr.shape, np.nan)
+        if ok.any():
+            try:
+                adj[ok] = multipletests(arr[ok], method=method)[1]
+            except ValueError as exc:
+                raise ValueError(f"methods contains {method!r}, unknown to multipletests") from exc
+        out[col] = adj
+    return out
+
+
+def pairwise_proportions(
+    x,
+    n,
+    labels: Sequence[str] | None = None,
+    method: Sequence[str] | str = "holm",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """All pairwise comparisons of k proportions, multiplicity-adjusted.
+
+    Parameters
+    ----------
+    x, n : array of int
+        Counts and bases of the k groups.
+    labels : sequence of str, optional
+        Group names (default ``g1..gk``).
+    method : str or sequence of str
+        Adjustment method(s) passed to :func:`adjust_pvalues`.
+    level : float
+        Confidence level of the Newcombe intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair ``(group_a, group_b)`` with the columns of
+        :func:`compare_proportions` (``diff = p_a - p_b``) plus ``p_holm`` etc.
+
+    Examples
+    --------
+    >>> r = pairwise_proportions([30, 20, 10], [50, 50, 50], ["a", "b", "c"])
+    >>> r[["group_a", "group_b", "p_holm"]].round(4)
+      group_a group_b  p_holm
+    0       a       b  0.0582
+    1       a       c  0.0001
+    2       b       c  0.0582
+    """
+    level = _check_level(level)
+    x_arr, n_arr = _as_int_array("x", x), _as_int_array("n", n)
+    if x_arr.ndim != 1 or x_arr.shape != n_arr.shape or len(x_arr) < 2:
+        raise ValueError(f"x={x!r} and n={n!r} must be 1-D of the same length >= 2")
+    _check_counts(x_arr, n_arr, "x", "n")
+    labels = list(labels) if labels is not None else [f"g{i + 1}" for i in range(len(x_arr))]
+    if len(labels) != len(x_arr) or len(set(labels)) != len(labels):
+        raise ValueError(f"labels={labels!r} must be {len(x_arr)} distinct names")
+    pairs = list(itertools.combinations(range(len(x_arr)), 2))
+    i, j = (np.array(t) for t in zip(*pairs, strict=True))
+    out = _compare_frame(x_arr[i], n_arr[i], x_arr[j], n_arr[j], level)
+    out.insert(0, "group_a", [labels[k] for k in i])
+    out.insert(1, "group_b", [labels[k] for k in j])
+    adj = adjust_pvalues(out["p_value"].to_numpy(), methods=method)
+    for col in adj.columns.drop("p_value"):
+        out[col] = adj[col].to_numpy()
+    return out[[c for c in out.columns if c not in ("method", "note")] + ["method", "note"]]
+
+
+# --------------------------------------------------------------------------- power
+
+
+def power_two_proportions(
+    p1: float, p2: float, n1: int, n2: int | None = None, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Power of the two-sided two-proportion test at true proportions ``p1, p2``.
+
+    Two methods, one row each: the pooled z test exactly as tested here
+    (statsmodels ``power_proportions_2indep``: pooled variance under the null,
+    unpooled under the alternative) and Cohen's h with ``NormalIndPower``.
+
+    Parameters
+    ----------
+    p1, p2 : float
+        True proportions, 0-1 scale.
+    n1 : int
+        Base of group 1.
+    n2 : int, optional
+        Base of group 2 (default ``n1``).
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``p1, p2, diff, n1, n2, alpha, effect_size, power, method``;
+        ``effect_size`` is Cohen's h (both rows).
+
+    Examples
+    --------
+    >>> power_two_proportions(0.50, 0.37, 274)[["method", "power"]].round(3)
+                method  power
+    0  pooled_z_normal  0.868
+    1   cohen_h_normal  0.868
+    """
+    p1_f = float(_as_float_array("p1", p1, 0, 1))
+    p2_f = float(_as_float_array("p2", p2, 0, 1))
+    alpha = _check_level(alpha, "alpha")
+    n1_i = int(_as_int_array("n1", n1))
+    n2_i = n1_i if n2 is None else int(_as_int_array("n2", n2))
+    if n1_i <= 0 or n2_i <= 0:
+        raise ValueError(f"n1={n1!r}, n2={n2!r} must be positive")
+    h = float(proportion_effectsize(p1_f, p2_f))
+    pw_z = power_proportions_2indep(
+        p1_f - p2_f, p2_f, n1_i, ratio=n2_i / n1_i, alpha=alpha, return_results=False
+    )
+    pw_h = NormalIndPower().power(h, nobs1=n1_i, alpha=alpha, ratio=n2_i / n1_i)
+    return pd.DataFrame(
+        {
+            "p1": p1_f,
+            "p2": p2_f,
+            "diff": p1_f - p2_f,
+            "n1": n1_i,
+            "n2": n2_i,
+            "alpha": alpha,
+            "effect_size": h,
+            "power": [float(pw_z), float(pw_h)],
+            "method": ["pooled_z_normal", "cohen_h_normal"],
+        }
+    )
+
+
+def min_n_significant(
+    p1: float, p2: float, alpha: float = 0.05, n_max: int | None = None
+) -> pd.DataFrame:
+    """Smallest equal per-group base at which an observed pair is significant.
+
+    For every integer ``n`` from 2 to ``n_max`` the counts are rebuilt as in
+    :func:`compare_percentages` (``x = round_half_up(p*n)``) and the pooled z test
+    is run. Because of that rounding, significance is not monotone in ``n``: the
+    result gives both the first ``n`` at which the pair is significant
+    (``n_first``) and the ``n`` from which it stays significant up to ``n_max``
+    (``n_stable``); ``n_flips`` counts the non-significant bases in between.
+    ``n_approx`` is the continuous normal-approximation answer.
+
+    Parameters
+    ----------
+    p1, p2 : float
+        Observed proportions, 0-1 scale (50% -> 0.5).
+    alpha : float
+        Two-sided significance level (significant means ``p_value < alpha``).
+    n_max : int, optional
+        Search limit (default ``max(1000, 4 * n_approx)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``p1, p2, diff, alpha, n_first, n_stable, n_flips, n_approx,
+        n_max, method``; ``n_first``/``n_stable`` are ``<NA>`` if never reached.
+
+    Examples
+    --------
+    >>> min_n_significant(0.50, 0.37)[["n_first", "n_stable"]]
+       n_first  n_stable
+    0      101       111
+    """
+    p1_f = float(_as_float_array("p1", p1, 0, 1))
+    p2_f = float(_as_float_array("p2", p2, 0, 1))
+    alpha = _check_level(alpha, "alpha")
+    diff = p1_f - p2_f
+    pbar = (p1_f + p2_f) / 2
+    zc = stats.norm.isf(alpha / 2)
+    n_approx = zc**2 * 2 * pbar * (1 - pbar) / diff**2 if diff != 0 and 0 < pbar < 1 else math.inf
+    if n_max is None:
+        n_max = int(max(1000, 4 * n_approx)) if math.isfinite(n_approx) else 1000
+    n_max = int(_as_int_array("n_max", n_max))
+    if n_max < 2:
+        raise ValueError(f"n_max={n_max} must be >= 2")
+    n = np.arange(2, n_max + 1, dtype=np.int64)
+    x1 = _round_counts(np.full(n.shape, p1_f * 100), n, "nearest")
+    x2 = _round_counts(np.full(n.shape, p2_f * 100), n, "nearest")
+    _, _, _, pv = _pooled_z(x1, n, x2, n)
+    sig = np.nan_to_num(pv, nan=1.0) < alpha
+    n_first = n_stable = pd.NA
+    n_flips = 0
+    if sig.any():
+        n_first = int(n[np.argmax(sig)])
+        if sig[-1]:
+            not_sig = np.flatnonzero(~sig)
+            n_stable = int(n[not_sig[-1] + 1]) if len(not_sig) else int(n[0])
+            n_flips = int(np.sum(~sig[(n >= n_first) & (n < n_stable)]))
+    if n_stable is pd.NA:
+        log.info("p1=%s p2=%s never stably significant up to n=%d", p1_f, p2_f, n_max)
+    return pd.DataFrame(
+        {
+            "p1": [p1_f],
+            "p2": [p2_f],
+            "diff": [diff],
+            "alpha": [alpha],
+            "n_first": pd.array([n_first], dtype="Int64"),
+            "n_stable": pd.array([n_stable], dtype="Int64"),
+            "n_flips": [n_flips],
+            "n_approx": [n_approx],
+            "n_max": [n_max],
+            "method": ["pooled z, equal bases, counts round_half_up(p*n)"],
+        }
+    )
+
+
+def min_detectable_difference(
+    p_base: float, n: int, alpha: float = 0.05, power: float = 0.8
+) -> pd.DataFrame:
+    """Smallest true change from ``p_base`` detectable with equal bases ``n``.
+
+    Rows for both directions (``increase``/``decrease``) and two methods: the
+    pooled z test (statsmodels ``power_proportions_2indep`` solved with brentq) and
+    Cohen's h (``NormalIndPower.solve_power``).
+
+    Parameters
+    ----------
+    p_base : float
+        Reference proportion (0-1), the "before"/comparison group.
+    n : int
+        Per-group base.
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Target power.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``p_base, p_alt, diff, n, alpha, power, effect_size, direction,
+        method``; ``diff = p_alt - p_base`` (NaN if the target cannot be reached).
+
+    Examples
+    --------
+    >>> r = min_detectable_difference(0.5, 274)
+    >>> r.loc[r.method == "pooled_z_normal", ["direction", "diff"]].round(3)
+      direction   diff
+    0  increase  0.119
+    1  decrease -0.119
+    """
+    p = float(_as_float_array("p_base", p_base, 0, 1))
+    n_i = int(_as_int_array("n", n))
+    if n_i <= 1:
+        raise ValueError(f"n={n!r} must be >= 2")
+    alpha = _check_level(alpha, "alpha")
+    power = _check_level(power, "power")
+    rows = []
+    for direction, sign in (("increase", 1), ("decrease", -1)):
+        limit = (1 - p) if sign > 0 else p
+
+        def gap(d: float, sign: int = sign) -> float:
+            return (
+                power_proportions_2indep(sign * d, p, n_i, alpha=alpha, return_results=False)
+                - power
+            )
+
+        p_alt = np.nan
+        eps = 1e-9
+        if limit > 2 * eps and gap(limit - eps) > 0:
+            d = optimize.brentq(gap, eps, limit - eps, xtol=1e-10)
+            p_alt = p + sign * d
+        rows.append((direction, "pooled_z_normal", p_alt))
+    h = float(NormalIndPower().solve_power(None, nobs1=n_i, alpha=alpha, power=power, ratio=1))
+    phi = math.asin(math.sqrt(p))
+    for direction, sign in (("increase", 1), ("decrease", -1)):
+        angle = phi + sign * h / 2
+        p_alt = math.sin(angle) ** 2 if 0 <= angle <= math.pi / 2 else np.nan
+        rows.append((direction, "cohen_h_normal", p_alt))
+    out = pd.DataFrame(rows, columns=["direction", "method", "p_alt"])
+    out["p_base"] = p
+    out["diff"] = out["p_alt"] - p
+    out["n"] = n_i
+    out["alpha"] = alpha
+    out["power"] = power
+    out["effect_size"] = [
+        float(proportion_effectsize(a, p)) if np.isfinite(a) else np.nan for a in out["p_alt"]
+    ]
+    cols = ["p_base", "p_alt", "diff", "n", "alpha", "power", "effect_size", "direction"]
+    return out[[*cols, "method"]]
+
+
+def base_sensitivity(
+    p1,
+    p2,
+    n1_range: Sequence[int],
+    n2_range: Sequence[int] | None = None,
+    level: float = 0.95,
+    rounding: str = "nearest",
+) -> pd.DataFrame:
+    """How a comparison of two published percentages depends on the assumed bases.
+
+    Parameters
+    ----------
+    p1, p2 : float
+        Published percentages (0-100).
+    n1_range : sequence of int
+        Bases to try for group 1.
+    n2_range : sequence of int, optional
+        Bases for group 2; if omitted, ``n2 = n1`` (equal bases, one row per value),
+        otherwise the full grid.
+    level : float
+        Confidence level.
+    rounding : {"nearest", "half_even"}
+        Count rule as in :func:`compare_percentages`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``n1, n2, x1, x2, diff, ci_low, ci_high, z, p_value, level``.
+
+    Examples
+    --------
+    >>> base_sensitivity(50, 37, [100, 274])[["n1", "z", "p_value"]].round(3)
+        n1      z  p_value
+    0  100  1.854    0.064
+    1  274  3.103    0.002
+    """
+    level = _check_level(level)
+    pct1 = float(_as_float_array("p1", p1, 0, 100))
+    pct2 = float(_as_float_array("p2", p2, 0, 100))
+    n1_arr = np.atleast_1d(_as_int_array("n1_range", n1_range))
+    if n2_range is None:
+        n1_g, n2_g = n1_arr, n1_arr
+    else:
+        n2_arr = np.atleast_1d(_as_int_array("n2_range", n2_range))
+        n1_g, n2_g = (a.ravel() for a in np.meshgrid(n1_arr, n2_arr, indexing="ij"))
+    if np.any(n1_g <= 0) or np.any(n2_g <= 0):
+        raise ValueError("n1_range and n2_range must hold positive bases")
+    x1 = _round_counts(np.full(n1_g.shape, pct1), n1_g, rounding)
+    x2 = _round_counts(np.full(n2_g.shape, pct2), n2_g, rounding)
+    res = _compare_frame(x1, n1_g, x2, n2_g, level, fisher=False)
+    cols = ["n1", "n2", "x1", "x2", "diff", "ci_low", "ci_high", "z", "p_value", "level"]
+    return res[cols]
+
+
+# --------------------------------------------------------------------------- granularity
+
+
+def _scaled_percent(percent: float, decimals: int) -> int:
+    if not isinstance(decimals, int | np.integer) or decimals < 0:
+        raise ValueError(f"decimals={decimals!r} must be a non-negative integer")
+    p = float(percent)
+    if not 0 <= p <= 100:
+        raise ValueError(f"percent={percent!r} must lie in [0, 100]")
+    scaled = p * 10**decimals
+    if abs(scaled - round(scaled)) > 1e-6:
+        raise ValueError(f"percent={percent!r} has more than decimals={decimals} decimal places")
+    return round(scaled)
+
+
+def _k_range(scaled: int, decimals: int, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer k with |100 k / n - scaled / 10**d| <= 0.5 / 10**d (exact integer arithmetic).
+
+    Both ends are inclusive, so a value exactly halfway counts under either
+    rounding convention (the lenient reading).
+    """
+    den = 200 * 10**decimals
+    k_lo = -((-(2 * scaled * n - n)) // den)  # ceil
+    k_hi = (2 * scaled * n + n) // den
+    return np.maximum(k_lo, 0), np.minimum(k_hi, n)
+
+
+def granularity_bases(percent: float, decimals: int, n_range: Sequence[int]) -> pd.DataFrame:
+    """GRIM-style check: which bases ``n`` can produce the printed percentage.
+
+    A base ``n`` is consistent when some integer ``k`` in ``0..n`` has ``100 k / n``
+    rounding to the printed value at ``decimals`` places (halves count either way).
+
+    Parameters
+    ----------
+    percent : float
+        Printed percentage, e.g. 75.3.
+    decimals : int
+        Decimals printed (75.3 -> 1, 12 -> 0).
+    n_range : sequence of int
+        Bases to check.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``n, consistent, k_low, k_high`` (``k_*`` are ``<NA>`` when no k fits).
+
+    Examples
+    --------
+    >>> granularity_bases(75.3, 1, [273, 274, 275])
+         n  consistent  k_low  k_high
+    0  273       False   <NA>    <NA>
+    1  274       False   <NA>    <NA>
+    2  275        True    207     207
+    """
+    scaled = _scaled_percent(percent, decimals)
+    n = np.atleast_1d(_as_int_array("n_range", n_range))
+    if np.any(n <= 0):
+        raise ValueError(f"n_range={n_range!r} must hold positive bases")
+    k_lo, k_hi = _k_range(scaled, int(decimals), n)
+    ok = k_lo <= k_hi
+    return pd.DataFrame(
+        {
+            "n": n,
+            "consistent": ok,
+            "k_low": pd.Series(k_lo, dtype="Int64").where(ok, pd.NA).array,
+            "k_high": pd.Series(k_hi, dtype="Int64").where(ok, pd.NA).array,
+        }
+    )
+
+
+def granularity_consistent(percent: float, decimals: int, n: int) -> bool:
+    """Whether a printed percentage is attainable as ``k/n`` (see :func:`granularity_bases`).
+
+    Examples
+    --------
+    >>> granularity_consistent(75.3, 1, 274), granularity_consistent(50, 0, 274)
+    (False, True)
+    """
+    return bool(granularity_bases(percent, decimals, [n])["consistent"].iloc[0])
+
+
+# --------------------------------------------------------------------------- composition
+
+
+def composition_bounds(
+    overall: float,
+    sector_values: Mapping[str, float],
+    decimals: int = 0,
+    overall_decimals: int = 0,
+    n_total: int | None = None,
+) -> pd.DataFrame:
+    """Feasible sample shares of each sector given rounded sector and overall percentages.
+
+    Each printed value ``v`` is only known to lie in ``[v - h, v + h]`` with
+    ``h = 0.5 / 10**decimals`` (clipped to 0-100). Shares ``w_s >= 0``, ``sum w = 1``
+    are feasible when some sector values in their intervals average (weighted by
+    ``w``) to a value in the overall interval ``[L, U]``. For fixed ``w`` the attainable
+    overall values form ``[sum w l, sum w u]``, so feasibility is exactly the linear
+    pair ``sum w l <= U`` and ``sum w u >= L``; each share is then minimised and
+    maximised with scipy ``linprog``. Assumes the overall figure is the
+    respondent-weighted average of the sector figures (same question, same base).
+
+    Parameters
+    ----------
+    overall : float
+        Printed overall percentage.
+    sector_values : mapping of str to float
+        Printed percentage per sector.
+    decimals, overall_decimals : int
+        Decimals printed for the sector values and the overall value.
+    n_total : int, optional
+        Total base; adds ``n_min = ceil(share_min * n_total)`` and
+        ``n_max = floor(share_max * n_total)`` (bounds of the LP relaxation).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``sector, value, share_min, share_max`` and, with ``n_total``,
+        ``n_min, n_max``.
+
+    Raises
+    ------
+    ValueError
+        When no shares reproduce the overall value (the figures are inconsistent).
+
+    Examples
+    --------
+    >>> composition_bounds(50, {"a": 40, "b": 60})[["sector", "share_min", "share_max"]]
+      sector  share_min  share_max
+    0      a       0.45       0.55
+    1      b       0.45       0.55
+    """
+    if len(sector_values) < 2:
+        raise ValueError(f"sector_values={sector_values!r} needs at least two sectors")
+    names = list(sector_values)
+    vals = np.array([float(sector_values[s]) for s in names])
+    for s, v in zip(names, vals, strict=True):
+        _scaled_percent(v, decimals)
+        log.debug("sector %s value %s", s, v)
+    _scaled_percent(overall, overall_decimals)
+    h, h_all = 0.5 / 10**decimals, 0.5 / 10**overall_decimals
+    low, high = np.clip(vals - h, 0, 100), np.clip(vals + h, 0, 100)
+    big_l, big_u = max(float(overall) - h_all, 0.0), min(float(overall) + h_all, 100.0)
+    k = len(names)
+    a_ub = np.vstack([low, -high])
+    b_ub = np.array([big_u, -big_l])
+    a_eq, b_eq = np.ones((1, k)), np.array([1.0])
+    rows = []
+    for i, name in enumerate(names):
+        bounds = []
+        for sign in (1, -1):
+            c = np.zeros(k)
+            c[i] = sign
+            res = optimize.linprog(
+                c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, 1), method="highs"
+            )
+            if res.status != 0:
+                raise ValueError(
+                    f"overall={overall!r} cannot be reproduced from sector_values="
+                    f"{dict(sector_values)!r} at decimals={decimals}: {res.message}"
+                )
+            bounds.append(sign * res.fun)
+        rows.append((name, vals[i], float(bounds[0]), float(bounds[1])))
+    out = pd.DataFrame(rows, columns=["sector", "value", "share_min", "share_max"])
+    out[["share_min", "share_max"]] = out[["share_min", "share_max"]].clip(0, 1).round(12)
+    if n_total is not None:
+        n_t = int(_as_int_array("n_total", n_total))
+        out["n_min"] = np.ceil(out["share_min"] * n_t - 1e-9).astype(int)
+        out["n_max"] = np.floor(out["share_max"] * n_t + 1e-9).astype(int)
+    return out
