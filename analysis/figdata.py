@@ -111,14 +111,25 @@ def with_intervals(
     return out
 
 
-def base_note(base: int, *, stated: bool, level: float = 0.95, method: str = "wilson") -> str:
+def base_note(
+    base: int,
+    *,
+    stated: bool,
+    level: float = 0.95,
+    method: str = "wilson",
+    intervals: bool = True,
+) -> str:
     """Footer line saying what the base is and whether it was published.
 
     >>> base_note(274, stated=True)
     'n=274 (stated for the 2024 survey); lines show 95% Wilson intervals'
     >>> base_note(68, stated=False, level=0.9)
     'Base not published: intervals assume n=68; lines show 90% Wilson intervals'
+    >>> base_note(274, stated=True, intervals=False)
+    'n=274 (stated for the 2024 survey)'
     """
+    if not intervals:
+        return f"n={base} (stated for the 2024 survey)" if stated else "Base not published"
     interval = f"lines show {level:.0%} {method.replace('_', '-').title()} intervals"
     if stated:
         return f"n={base} (stated for the 2024 survey); {interval}"

@@ -291,7 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     man.add_argument("--out", default=str(FIGURES / "manifest.json"))
     man.add_argument("processed", nargs="*", help="processed data files to include")
     sub.add_parser("list", help="list figures in report order")
-    sub.add_parser("readme", help="print the README's figure table")
+    readme = sub.add_parser("readme", help="print (or --write into README.md) the figure table")
+    readme.add_argument("--write", action="store_true", help="update README.md in place")
     args = parser.parse_args(argv)
     registry = load_registry()
     if args.command == "makefile":
@@ -301,6 +302,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         manifest = build_manifest(registry, [ROOT / p for p in args.processed])
         write_text(args.out, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    elif args.command == "readme" and args.write:
+        from analysis.io import write_text
+
+        path = ROOT / "README.md"
+        text = path.read_text(encoding="utf-8")
+        start, end = text.index(README_BEGIN), text.index(README_END) + len(README_END)
+        write_text(path, text[:start] + readme_table(registry) + text[end:])
     elif args.command == "readme":
         print(readme_table(registry))
     else:
