@@ -1,0 +1,65 @@
+"""Every notebook in the registry runs top to bottom under papermill on its default parameters.
+
+Figures go to a temporary folder (never the committed ``figures/``). Each figure must be
+written in every format, and every plotted number that names a published ``stat_id``
+must equal that published value (or be missing where the source lost it).
+"""
+
+from __future__ import annotations
+
+import jupytext
+import pandas as pd
+import pytest
+from papermill.inspection import inspect_notebook
+
+from analysis.notebook import run_notebook
+from analysis.paths import DATA_PROCESSED
+from analysis.registry import FIGURE_FORMATS, load_registry
+
+REGISTRY = load_registry()
+NOTEBOOKS = [nb for nb in REGISTRY.notebooks if nb.source.exists()]
+
+
+def _declared_parameters(nb) -> dict:
+    staged = jupytext.read(nb.source)
+    path = nb.source.with_suffix(".inspect.ipynb")
+    try:
+        jupytext.write(staged, path)
+        return inspect_notebook(str(path))
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
+def test_parameters_cell_matches_registry(nb):
+    declared = _declared_parameters(nb)
+    expected = set(nb.inputs) | set(nb.parameters) | ({"figures_dir"} if nb.figures else set())
+    assert set(declared) == expected, f"{nb.source.name}: parameters cell vs registry"
+    for name in nb.parameters:
+        default = REGISTRY.parameters[name].default
+        assert declared[name]["default"].strip("'\"") == str(default), name
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
+def test_notebook_runs_and_plots_published_values(nb, tmp_path):
+    out = tmp_path / f"{nb.name}.ipynb"
+    run_notebook(nb.source, out, {"figures_dir": str(tmp_path)})
+    assert out.exists()
+    published = pd.read_parquet(DATA_PROCESSED / "published.parquet").set_index("stat_id")
+    for fig in nb.figures:
+        for ext in FIGURE_FORMATS:
+            path = tmp_path / f"{fig.id}.{ext}"
+            assert path.stat().st_size > 0, path
+        svg = (tmp_path / f"{fig.id}.svg").read_text()
+        assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+        plotted = pd.read_csv(tmp_path / f"{fig.id}.csv")
+        if "stat_id" not in plotted or "value" not in plotted:
+            continue
+        rows = plotted.dropna(subset=["stat_id"])
+        rows = rows[~rows["stat_id"].astype(str).str.contains(";")]
+        for stat_id, value in zip(rows["stat_id"], rows["value"], strict=True):
+            expected = published.loc[stat_id, "value"]
+            if published.loc[stat_id, "measure"] != "level" or pd.isna(value):
+                continue
+            assert value == pytest.approx(expected), f"{fig.id}: {stat_id} plotted {value}"
