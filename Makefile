@@ -40,7 +40,10 @@ RESPONSES_2024 ?= data/raw/synthetic/responses_2024.csv
 RESPONSES_2025 := $(if $(RESPONSES),$(RESPONSES),data/raw/synthetic/responses_2025.csv)
 WAVES := 2024 2025
 
-RAW_TABLES := $(sort $(wildcard data/raw/*.csv data/raw/*.json)) data/raw/SHA256SUMS
+RAW_FILES := $(sort $(wildcard data/raw/*.csv data/raw/*.json data/raw/synthetic/*)) \
+	data/raw/SHA256SUMS
+# Every rule that reads data/raw depends on this stamp: the checksums are verified first.
+RAW_CHECKED := build/raw-checked.sha256
 PUBLISHED := data/processed/published.csv data/processed/published.parquet
 AUDIT := data/processed/claims_audit.csv data/processed/claims_audit.parquet
 RESPONDENTS := $(foreach w,$(WAVES),data/processed/respondents_$(w).csv \
@@ -104,10 +107,15 @@ lab: $(ENV_STAMP) ## JupyterLab on the project kernel; notebooks open as paired 
 check-raw: $(ENV_STAMP) ## Check data/raw against its committed SHA256SUMS
 	$(PY) -m analysis.checksums check data/raw
 
-$(PUBLISHED) &: $(RAW_TABLES) $(PACKAGE_SRC) $(ENV_STAMP)
+$(RAW_CHECKED): $(RAW_FILES) $(ENV_STAMP)
+	@mkdir -p $(@D)
+	$(PY) -m analysis.checksums check data/raw
+	@cp data/raw/SHA256SUMS $@
+
+$(PUBLISHED) &: $(RAW_CHECKED) $(PACKAGE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.published build --raw data/raw --out data/processed/published
 
-$(AUDIT) &: $(RAW_TABLES) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
+$(AUDIT) &: $(RAW_CHECKED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
 		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.claims build --raw data/raw --out data/processed/claims_audit \
 		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
@@ -115,7 +123,7 @@ $(AUDIT) &: $(RAW_TABLES) build/params/LEVEL build/params/ALPHA build/params/BAS
 # One rule per wave (cleaned respondents and that wave's cleaning log), then the combined log.
 define respondents_rule
 data/processed/respondents_$(1).csv data/processed/respondents_$(1).parquet \
-data/processed/cleaning_log_$(1).csv &: $$(RESPONSES_$(1)) $$(RAW_TABLES) $$(PACKAGE_SRC) $$(ENV_STAMP)
+data/processed/cleaning_log_$(1).csv &: $$(RESPONSES_$(1)) $$(RAW_CHECKED) $$(PACKAGE_SRC) $$(ENV_STAMP)
 	$$(PY) -m analysis.clean build --responses $$(RESPONSES_$(1)) --wave $(1) \
 		--out data/processed/respondents_$(1) --log data/processed/cleaning_log_$(1).csv
 endef
@@ -150,6 +158,20 @@ verify: $(ENV_STAMP) ## Rebuild from clean and compare every output with figures
 	$(MAKE) --no-print-directory clean && $(MAKE) --no-print-directory all && \
 	{ $(PY) -m analysis.verify "$$expected" --stage "clean rebuild" || status=1; } && \
 	exit $$status
+
+##@ Reference checks and benchmarks (not part of the build)
+
+.PHONY: bench
+bench: ## Benchmark raking against peer packages (own venv in build/bench-venv)
+	bash benchmarks/run.sh
+
+.PHONY: r-fixtures
+r-fixtures: ## Regenerate R `survey` reference fixtures (needs: apt-get install r-base-core r-cran-survey)
+	Rscript scripts/r_reference.R
+
+.PHONY: quotes
+quotes: $(ENV_STAMP) ## Check every quote against the source texts (needs ../shared/seeds)
+	$(PY) scripts/check_quotes.py --seeds $(or $(SEEDS),../shared/seeds)
 
 ##@ Housekeeping
 

@@ -1,0 +1,118 @@
+"""Tests of analysis.banner.
+
+References: R survey 4.1.1 svyby/svycontrast fixtures (tests/fixtures/r_survey, written by
+scripts/r_reference.R) for the design-based cells and pair SEs; statsmodels
+proportions_ztest and multipletests for the published-percentage letters.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportions_ztest
+
+from analysis.banner import banner, banner_from_published, format_banner
+from analysis.errors import LowBaseWarning
+from analysis.survey import SurveyDesign
+
+FIX = Path(__file__).parent / "fixtures" / "r_survey"
+STRAT = pd.read_csv(FIX / "apistrat.csv")
+
+
+def test_design_banner_matches_r_domains_and_contrasts():
+    d = SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc")
+    out = banner(d, ["awards_yes"], "stype", low_base_n=0, suppress_n=0)
+    cells = out.set_index("column")
+    # R: svyby(~awards_yes, ~stype, dstrat, svymean)
+    ref = pd.read_csv(FIX / "svyby.csv")
+    ref = ref[(ref.design == "strat") & (ref.variable == "awards_yes")].set_index("group")
+    np.testing.assert_allclose(cells.loc[["E", "H", "M"], "estimate"], ref["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(cells.loc[["E", "H", "M"], "se"], ref["se"], rtol=1e-6)
+    assert cells.loc[["E", "H", "M"], "n"].tolist() == [100, 50, 50]
+    assert cells.loc["Total", "n"] == 200
+    # R: svycontrast(svyby(..., covmat=TRUE), E - H etc.)
+    dd = pd.read_csv(FIX / "domain_diff.csv")
+    dd = dd[dd.design == "strat"].set_index(["group1", "group2"])
+    pairs = out.attrs["pairs"].set_index(["group_a", "group_b"])
+    np.testing.assert_allclose(pairs.loc[dd.index, "se"], dd["se"], rtol=1e-6)
+    np.testing.assert_allclose(pairs.loc[dd.index, "diff"], dd["diff"], rtol=1e-6, atol=1e-12)
+    # p-values: t on degf (197) from R's contrast; Holm within the row.
+    p_ref = 2 * stats.t.sf(np.abs(dd["diff"] / dd["se"]), 197)
+    np.testing.assert_allclose(pairs.loc[dd.index, "p_value"], p_ref, rtol=1e-6)
+    holm = multipletests(p_ref, method="holm")[1]
+    np.testing.assert_allclose(pairs.loc[dd.index, "p_adj"], holm, rtol=1e-6)
+    # E (0.73) above H (0.32) and M (0.48): E-H p ~ 1e-7, E-M p ~ 0.003; H-M p ~ 0.09.
+    assert cells.loc["E", "sig"] == "BC"
+    assert cells.loc["H", "sig"] == "" and cells.loc["M", "sig"] == ""
+    assert cells.loc[["E", "H", "M"], "letter"].tolist() == ["A", "B", "C"]
+
+
+def test_design_banner_categorical_items_and_low_base():
+    d = SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc")
+    small = d.subset(STRAT["snum"] % 4 == 0)  # about 12 schools per type
+    with pytest.warns(LowBaseWarning):
+        out = banner(small, {"awards: yes": ("awards", "Yes")}, "stype", suppress_n=13)
+    assert out["low_base"].iloc[:3].all()
+    sup = out[out["suppressed"]]
+    assert sup["estimate"].isna().all() and (sup["sig"] == "").all()
+    # suppressed columns are not tested
+    tested = set(out.attrs["pairs"][["group_a", "group_b"]].to_numpy().ravel())
+    assert tested.isdisjoint(set(sup["column"]))
+
+
+def test_published_banner_letters_match_statsmodels():
+    pub = pd.DataFrame(
+        {
+            "item": ["optimism"] * 4 + ["dialogue"] * 4,
+            "group": ["public", "private", "nfp", "edu"] * 2,
+            "value": [40.0, 62.0, 55.0, 50.0, 12.0, 14.0, 30.0, np.nan],
+        }
+    )
+    bases = {"public": 120, "private": 100, "nfp": 80, "edu": 30}
+    out = banner_from_published(pub, bases).set_index(["item", "column"])
+    pairs = banner_from_published(pub, bases).attrs["pairs"]
+    row = pairs[pairs["item"] == "optimism"]
+    # statsmodels pooled z test on the implied counts (round half up)
+    x = {"public": 48, "private": 62, "nfp": 44, "edu": 15}
+    p_ref = [
+        proportions_ztest([x[a], x[b]], [bases[a], bases[b]])[1]
+        for a, b in zip(row["group_a"], row["group_b"], strict=True)
+    ]
+    np.testing.assert_allclose(row["p_value"], p_ref, rtol=1e-9)
+    np.testing.assert_allclose(row["p_adj"], multipletests(p_ref, method="holm")[1], rtol=1e-9)
+    # only public-private survives Holm (raw 0.0012 -> 0.0069)
+    assert out.loc[("optimism", "private"), "sig"] == "A"
+    assert (out.xs("optimism", level="item")["sig"] != "").sum() == 1
+    # missing edu value: blank cell, not tested; nfp 30% (24/80) above public 12% (14/120)
+    assert np.isnan(out.loc[("dialogue", "edu"), "estimate"])
+    assert "edu" not in set(
+        pairs[pairs["item"] == "dialogue"][["group_a", "group_b"]].values.ravel()
+    )
+    assert out.loc[("dialogue", "nfp"), "sig"] == "AB"
+    # adjust="none" gives more letters
+    raw = banner_from_published(pub, bases, adjust="none").set_index(["item", "column"])
+    assert raw.loc[("optimism", "nfp"), "sig"] == "A"
+    wide = format_banner(banner_from_published(pub, bases))
+    assert wide.loc["optimism", "B: private"] == "62% A"
+    assert wide.loc["dialogue", "D: edu"] == "-"
+    assert wide.loc["Base (unweighted)", "D: edu"] == "30"
+
+
+def test_banner_argument_errors():
+    pub = pd.DataFrame({"item": ["q"], "group": ["a"], "value": [10.0]})
+    with pytest.raises(ValueError, match="adjust='sidak'"):
+        banner_from_published(pub, {"a": 10}, adjust="sidak")
+    with pytest.raises(ValueError, match="alpha"):
+        banner_from_published(pub, {"a": 10}, alpha=1.5)
+    with pytest.raises(ValueError, match="positive integer"):
+        banner_from_published(pub, {"a": 10.5})
+    with pytest.raises(ValueError, match="lacks column"):
+        banner_from_published(pub.drop(columns="value"), {"a": 10})
+    d = SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc")
+    with pytest.raises(ValueError, match="no respondents"):
+        banner(d, ["awards_yes"], "stype", columns=["E", "X"])
