@@ -24,6 +24,9 @@ export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export UV_PROJECT_ENVIRONMENT := .venv
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Some environments set PYTHONDONTWRITEBYTECODE; .venv is precompiled at install
+# (uv --compile-bytecode) and the project package may cache its own bytecode.
+unexport PYTHONDONTWRITEBYTECODE
 
 BOOTSTRAP_PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -79,7 +82,7 @@ test: $(ENV_STAMP) ## Lint, unit tests, doctests and every notebook (default par
 $(ENV_STAMP): uv.lock pyproject.toml requirements-bootstrap.txt
 	@test -x $(PY) || $(BOOTSTRAP_PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-bootstrap.txt
-	$(VENV)/bin/uv sync --frozen --quiet
+	$(VENV)/bin/uv sync --frozen --quiet --compile-bytecode
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python ($(KERNEL))" >/dev/null
 	@sha256sum uv.lock > $@
 
