@@ -53,6 +53,8 @@ RESPONDENTS := $(foreach w,$(WAVES),data/processed/respondents_$(w).csv \
 	data/processed/respondents_$(w).parquet data/processed/cleaning_log_$(w).csv) \
 	data/processed/cleaning_log.csv
 PROCESSED := $(PUBLISHED) $(AUDIT) $(RESPONDENTS)
+# Committed and pinned by the manifest: everything processed except respondent-level rows.
+PINNED_PROCESSED := $(filter-out data/processed/respondents_%,$(PROCESSED))
 MANIFEST := figures/manifest.json
 REPORT := build/report/index.html
 
@@ -138,7 +140,7 @@ data/processed/cleaning_log.csv: $(foreach w,$(WAVES),data/processed/cleaning_lo
 ##@ Figures and report
 
 $(MANIFEST): $(NOTEBOOK_OUTPUTS) $(PROCESSED) notebooks/registry.toml $(ENV_STAMP)
-	$(PY) -m analysis.registry manifest --out $@ $(PROCESSED)
+	$(PY) -m analysis.registry manifest --out $@ $(PINNED_PROCESSED)
 
 $(REPORT): $(MANIFEST) $(NOTEBOOK_OUTPUTS) data/raw/discrepancies.csv CITATION.cff $(ENV_STAMP)
 	$(PY) -m analysis.report --out $@
@@ -182,6 +184,7 @@ quotes: $(ENV_STAMP) ## Check every quote against the source texts (needs ../sha
 clean: ## Remove build outputs (build/, figures, processed data); never touches data/raw
 	rm -rf build
 	rm -f $(FIGURE_OUTPUTS) $(MANIFEST) $(PROCESSED)
+	rm -rf analysis/__pycache__ analysis/*/__pycache__
 
 .PHONY: help
 help: ## Show this help
