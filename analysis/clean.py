@@ -536,8 +536,12 @@ def build(
     out = Path(out)
     csv_path, _ = write_table(clean, out)
     log_path = Path(log_path) if log_path else out.parent / f"cleaning_log_{wave}.csv"
+    from analysis.synthetic import SYNTHETIC_DIR
+
     log_df.insert(0, "wave", wave)
     log_df.insert(1, "source", src.name)
+    # Figures made from this wave say SYNTHETIC when, and only when, the input was.
+    log_df.insert(2, "synthetic", Path(src).resolve().is_relative_to(SYNTHETIC_DIR.resolve()))
     write_csv(log_df, log_path)
     return csv_path, log_path
 

@@ -93,6 +93,11 @@ SYNTHETIC_NOTE = (
     "published percentages (within rounding); sector split, sample size for 2025 and all "
     "joint distributions are assumptions. Not the WIG survey microdata."
 )
+#: One-line form of :data:`SYNTHETIC_NOTE` for chart footers.
+SYNTHETIC_FOOTER = (
+    "SYNTHETIC DATA: invented respondents matching the published percentages; "
+    "joint distributions assumed"
+)
 SYNTHETIC_DIR: Path = DATA_RAW / "synthetic"
 SEEDS = {2024: 2024_0917, 2025: 2025_0711}
 #: Respondents per sector (assumed; 2024 total 274 as published, 2025 total assumed 278).
