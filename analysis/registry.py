@@ -194,7 +194,12 @@ def makefile_rules(registry: Registry) -> str:
         ]
         all_executed.append(nb.executed)
         all_figures += outputs[2:]
-        prereqs = [nb.source.relative_to(ROOT).as_posix(), *nb.inputs.values()]
+        # The notebook reads its figures' titles and alt text from the registry itself.
+        prereqs = [
+            nb.source.relative_to(ROOT).as_posix(),
+            *nb.inputs.values(),
+            REGISTRY_FILE.relative_to(ROOT).as_posix(),
+        ]
         stamps = [f"build/params/{registry.parameters[p].make_var}" for p in nb.parameters]
         args = [f"-p {name} {path}" for name, path in nb.inputs.items()]
         args += ["-p figures_dir figures"] if nb.figures else []
