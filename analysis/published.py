@@ -780,8 +780,8 @@ def read_table(
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "items.csv").write_bytes(
-    ...     b"\\xef\\xbb\\xbfitem_id,wording,topic,report_section,response_scale,top_box\\r\\n"
-    ...     b"optimism,I am optimistic,outlook,,,\\r\\n"
+    ...     b"\\xef\\xbb\\xbfitem_id,short_label,wording,topic,report_section,response_scale,"
+    ...     b"top_box\\r\\noptimism,Optimistic,I am optimistic,outlook,,,\\r\\n"
     ... )
     >>> read_table(d / "items.csv", "items")[["item_id", "topic"]]
         item_id    topic
