@@ -77,6 +77,7 @@ all: $(PROCESSED) $(FIGURE_OUTPUTS) $(MANIFEST) $(REPORT) ## Build everything: d
 .PHONY: test
 test: $(ENV_STAMP) ## Lint, unit tests, doctests and every notebook (default parameters)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile
 
 ##@ Environment
@@ -182,9 +183,10 @@ quotes: $(ENV_STAMP) ## Check every quote against the source texts (needs ../sha
 
 .PHONY: clean
 clean: ## Remove build outputs (build/, figures, processed data); never touches data/raw
-	rm -rf build
-	rm -f $(FIGURE_OUTPUTS) $(MANIFEST) $(PROCESSED)
-	rm -rf analysis/__pycache__ analysis/*/__pycache__
+	@rm -rf build analysis/__pycache__ analysis/*/__pycache__
+	@rm -f $(FIGURE_OUTPUTS) $(MANIFEST) $(PROCESSED)
+	@echo "removed build/, $(words $(FIGURE_OUTPUTS)) figure files, the manifest and \
+	$(words $(PROCESSED)) processed files (data/raw untouched)"
 
 .PHONY: help
 help: ## Show this help

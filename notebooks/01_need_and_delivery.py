@@ -39,13 +39,31 @@ published = figdata.load(ROOT / published_path)
 items = ["belief_growth", "rating_good_excellent", "tangible_outcomes"]
 rows = pd.concat(
     [
-        figdata.select(published, item_id=items[:2], group_id="all", wave=2024,
-                       doc_id="wig2024_leaders_view", measure="level"),
-        figdata.select(published, item_id=items[2], group_id="all", wave=2024,
-                       doc_id="wig2025_report", measure="level"),
-        figdata.select(published, item_id=items, group_id="all", wave=2025,
-                       doc_id="wig2025_report", measure=["level", "upper_bound"],
-                       status="published"),
+        figdata.select(
+            published,
+            item_id=items[:2],
+            group_id="all",
+            wave=2024,
+            doc_id="wig2024_leaders_view",
+            measure="level",
+        ),
+        figdata.select(
+            published,
+            item_id=items[2],
+            group_id="all",
+            wave=2024,
+            doc_id="wig2025_report",
+            measure="level",
+        ),
+        figdata.select(
+            published,
+            item_id=items,
+            group_id="all",
+            wave=2025,
+            doc_id="wig2025_report",
+            measure=["level", "upper_bound"],
+            status="published",
+        ),
     ]
 )
 # "less than 3 in 10" is a bound, not a level: keep it visible as printed, without a marker.
@@ -70,7 +88,6 @@ fig, plotted = dumbbell(
     order=[rows.loc[rows.item_id == i, "label"].iloc[0] for i in items],
     group=None,
 )
-plotted = plotted.merge(rows[["label", "wave", "stat_id"]], on=["label", "wave"], how="left")
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
 

@@ -66,7 +66,6 @@ fig, plotted = dumbbell(
     order=[rows.loc[rows.item_id == i, "label"].iloc[0] for i in items],
     group=None,
 )
-plotted = plotted.merge(rows[["label", "wave", "stat_id"]], on=["label", "wave"], how="left")
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
 

@@ -79,7 +79,6 @@ fig, plotted = grouped_hbar(
     groups=sectors,
     order=[rows.loc[rows.item_id == i, "label"].iloc[0] for i in items],
 )
-plotted = plotted.merge(rows[["label", "group_id", "stat_id"]], on=["label", "group_id"])
 # The numbers shown in the note, so the report can attach their quotes as well.
 noted = overall.assign(
     label=overall["short_label"],

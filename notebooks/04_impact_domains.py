@@ -103,7 +103,6 @@ fig, plotted = dumbbell(
     order=[labels[i] for i in fell + strongest],
     group=None,
 )
-plotted = plotted.merge(rows[["label", "wave", "stat_id"]], on=["label", "wave"], how="left")
 # The printed changes are shown in the row labels: list them with their stat_id too.
 shown = changes.assign(
     label=changes["item_id"].map(labels),

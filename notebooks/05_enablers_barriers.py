@@ -138,7 +138,6 @@ fig, plotted = dumbbell(
     order=[labels[i] for i in enablers],
     group=None,
 )
-plotted = plotted.merge(levels[["label", "wave", "stat_id"]], on=["label", "wave"], how="left")
 plotted["label"] = plotted["label"].str.replace("\n", " ")
 plotted["diff"] = plotted["diff"].round(6)
 noted = (
@@ -215,7 +214,6 @@ fig, plotted = hbar(
     ],
     order=[labels[i] for i in barriers],
 )
-plotted = plotted.merge(levels[["label", "wave", "stat_id"]], on="label", how="left")
 plotted["label"] = plotted["label"].str.replace("\n", " ")
 noted = (
     pd.DataFrame([misaligned_2024[["group_id", "wave", "value_text", "stat_id"]]])

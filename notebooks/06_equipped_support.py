@@ -83,7 +83,7 @@ def draw(fig_id: str, rows: pd.DataFrame, note: list[str]) -> pd.DataFrame:
         note=note,
         order="given",
     )
-    plotted = plotted.merge(rows[["label", "stat_id", "measure"]], on="label", how="left")
+    plotted = plotted.merge(rows[["label", "measure"]], on="label", how="left")
     save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
     return fig, plotted
 

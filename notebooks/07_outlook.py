@@ -128,7 +128,7 @@ for c in changes.itertuples():
         ax.annotate(text, xy=(0, 0.5), xycoords=left, xytext=(-8, 0), ha="right", **style)
 ids = pd.concat([rows[["group_id", "wave", "stat_id"]], changes[["group_id", "wave", "stat_id"]]])
 ids = ids.groupby(["group_id", "wave"], as_index=False)["stat_id"].agg(";".join)
-plotted = plotted.merge(ids, on=["group_id", "wave"], how="left")
+plotted = plotted.drop(columns="stat_id").merge(ids, on=["group_id", "wave"], how="left")
 change_text = changes.set_index("group_id")["value_text"]
 plotted["change_text"] = [
     change_text.get(g) if w == 2025 else None

@@ -131,7 +131,6 @@ fig, plotted = hbar(
     ],
     order="given",
 )
-plotted = plotted.merge(headlines[["label", "stat_id"]], on="label", how="left")
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
 
@@ -175,9 +174,6 @@ fig, plotted = grouped_hbar(
     ],
     groups=["public", "private", "nfp_edu"],
     order="given",
-)
-plotted = plotted.merge(
-    by_sector[["label", "group_id", "stat_id"]], on=["label", "group_id"], how="left"
 )
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
@@ -228,7 +224,7 @@ fig, plotted = grouped_hbar(
     order=[contrasts.loc[contrasts.item_id == i, "label"].iloc[0] for i in contrast_items],
 )
 plotted = plotted.merge(
-    contrasts[["label", "group_id", "stat_id", "source_group"]],
+    contrasts[["label", "group_id", "source_group"]],
     on=["label", "group_id"],
     how="left",
 )

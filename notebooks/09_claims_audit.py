@@ -43,8 +43,23 @@ audit.groupby("verdict_short").size().rename("claims").to_frame()
 # The audit table, one row per claim (values in %, differences on the 0-1 scale):
 
 # %%
-columns = ["claim_id", "topic", "direction", "value_a", "value_b", "n_a", "n_b", "diff",
-           "ci_low", "ci_high", "z", "p_value", "p_holm", "p_bh", "verdict"]
+columns = [
+    "claim_id",
+    "topic",
+    "direction",
+    "value_a",
+    "value_b",
+    "n_a",
+    "n_b",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "z",
+    "p_value",
+    "p_holm",
+    "p_bh",
+    "verdict",
+]
 audit[columns]
 
 # %%

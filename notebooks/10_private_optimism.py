@@ -52,12 +52,14 @@ optimism[["stat_id", "wave", "value_text", "quote"]]
 # the rounding intervals).
 
 # %%
-comm = figdata.select(published, item_id="comm_sufficient", wave=2025, measure="level",
-                      doc_id="wig2025_report")
+comm = figdata.select(
+    published, item_id="comm_sufficient", wave=2025, measure="level", doc_id="wig2025_report"
+)
 overall = comm.loc[comm.group_id == "all", "value"].item()
 sectors = comm[comm.group_id.isin(["public", "private", "nfp", "edu"])]
-bounds = infer.composition_bounds(overall, dict(zip(sectors.group_id, sectors.value, strict=True)),
-                                  n_total=base_all)
+bounds = infer.composition_bounds(
+    overall, dict(zip(sectors.group_id, sectors.value, strict=True)), n_total=base_all
+)
 private_min = int(bounds.loc[bounds.sector == "private", "n_min"].item())
 bounds
 
@@ -71,8 +73,10 @@ cases = {
     f"{private_min} per wave (smallest private base the composition bounds allow)": private_min,
 }
 tests = pd.concat(
-    [infer.compare_percentages(p2024, n, p2025, n, level=level).assign(case=case)
-     for case, n in cases.items()],
+    [
+        infer.compare_percentages(p2024, n, p2025, n, level=level).assign(case=case)
+        for case, n in cases.items()
+    ],
     ignore_index=True,
 )
 tests[["case", "n1", "n2", "x1", "x2", "diff", "ci_low", "ci_high", "z", "p_value", "p_fisher"]]
@@ -86,7 +90,10 @@ spec = registry.figure("fig-audit-02-private-optimism-p-by-base")
 grid = infer.base_sensitivity(p2024, p2025, list(range(20, 401)), level=level)
 grid = grid[grid["n1"] == grid["n2"]].assign(label="Private optimism 50% → 37%", stat_id=ids)
 fig, plotted = pvalue_curve(
-    grid, title=spec.title, subtitle=spec.subtitle, alpha=alpha,
+    grid,
+    title=spec.title,
+    subtitle=spec.subtitle,
+    alpha=alpha,
     marks={f"assumed sector n={base_sector}": base_sector, f"n={base_all}": base_all},
     base="Equal base per wave assumed; neither wave's private-sector base is published",
     note="Counts are the printed percentages times the base, rounded",
@@ -101,11 +108,16 @@ fig
 spec = registry.figure("fig-audit-03-private-optimism-power")
 bases = np.arange(20, 401)
 power = pd.DataFrame(
-    [infer.power_two_proportions(p2024 / 100, p2025 / 100, int(n), alpha=alpha).iloc[0]
-     for n in bases]
+    [
+        infer.power_two_proportions(p2024 / 100, p2025 / 100, int(n), alpha=alpha).iloc[0]
+        for n in bases
+    ]
 ).assign(label="Drop from 50% to 37%", stat_id=ids)
 fig, plotted = power_curve(
-    power, title=spec.title, subtitle=spec.subtitle, target=0.8,
+    power,
+    title=spec.title,
+    subtitle=spec.subtitle,
+    target=0.8,
     marks={f"assumed sector n={base_sector}": base_sector, f"n={base_all}": base_all},
     base="Equal base per wave; two-sided pooled z test at the stated alpha",
 )

@@ -67,14 +67,19 @@ by_sector = (
 by_sector["label"] = [f"{g} (n={n})" for g, n in zip(by_sector.group_id, by_sector.n, strict=True)]
 by_sector["value_text"] = by_sector["value"].map("{:.2f}".format)
 fig, plotted = hbar(
-    by_sector, title=spec.title, subtitle=spec.subtitle, percent=False, xlabel="Weight",
+    by_sector,
+    title=spec.title,
+    subtitle=spec.subtitle,
+    percent=False,
+    xlabel="Weight",
     base=f"n={len(respondents)} respondents after cleaning; targets: {weighting}",
     note=[
         f"Kish design effect {diag.design_effect:.3f}; effective n {diag.n_eff:.0f}; "
         f"weight ratio {diag.weight_ratio:.2f}; converged in {diag.iterations} iterations",
         data_note,
     ],
-    source="State of Cross-Sector Collaboration survey (synthetic export)" if synthetic
+    source="State of Cross-Sector Collaboration survey (synthetic export)"
+    if synthetic
     else "State of Cross-Sector Collaboration survey",
 )
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
@@ -89,12 +94,20 @@ fig
 
 # %%
 spec = registry.figure("fig-resp-02-weighted-estimates")
-items = ["sectors_collaborate_effectively", "comm_sufficient", "civil_service_understands",
-         "optimism"]
+items = [
+    "sectors_collaborate_effectively",
+    "comm_sufficient",
+    "civil_service_understands",
+    "optimism",
+]
 design = SurveyDesign(respondents, weights="weight")
 estimates = pd.concat(
-    [svy_ciprop(design, f"{item}__top", method="beta", by="sector", level=level)
-     .assign(item_id=item) for item in items],
+    [
+        svy_ciprop(design, f"{item}__top", method="beta", by="sector", level=level).assign(
+            item_id=item
+        )
+        for item in items
+    ],
     ignore_index=True,
 )
 estimates
@@ -111,12 +124,19 @@ plot_rows = estimates.assign(
     ci_high=estimates["ci_high"] * 100,
 )
 fig, plotted = grouped_hbar(
-    plot_rows, title=spec.title, subtitle=spec.subtitle, groups=["public", "private", "nfp", "edu"],
+    plot_rows,
+    title=spec.title,
+    subtitle=spec.subtitle,
+    groups=["public", "private", "nfp", "edu"],
     base=f"Weighted ({weighting}); unweighted bases by sector: "
     + ", ".join(f"{g} {n}" for g, n in zip(by_sector.group_id, by_sector.n, strict=True)),
-    note=[f"Lines show {level:.0%} Korn-Graubard intervals; low base under n=30 flagged, "
-          "suppressed under n=10", data_note],
-    source="State of Cross-Sector Collaboration survey (synthetic export)" if synthetic
+    note=[
+        f"Lines show {level:.0%} Korn-Graubard intervals; low base under n=30 flagged, "
+        "suppressed under n=10",
+        data_note,
+    ],
+    source="State of Cross-Sector Collaboration survey (synthetic export)"
+    if synthetic
     else "State of Cross-Sector Collaboration survey",
 )
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)

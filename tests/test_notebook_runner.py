@@ -14,7 +14,7 @@ from analysis.notebook import normalise_notebook, run_notebook
 from analysis.paths import ROOT
 
 SOURCE = textwrap.dedent(
-    '''\
+    """\
     # %% tags=["parameters"]
     factor = 2
     out_path = "unused"
@@ -26,7 +26,7 @@ SOURCE = textwrap.dedent(
     # %%
     if factor < 0:
         raise ValueError("negative factor")
-    '''
+    """
 )
 
 
@@ -70,9 +70,20 @@ def test_two_runs_are_byte_identical_and_free_of_timestamps(source, tmp_path):
 def test_failed_cell_writes_no_output_and_keeps_partial_copy(source, tmp_path):
     out = tmp_path / "out.ipynb"
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis.notebook", "run", str(source), str(out),
-         "-p", "factor", "-1"],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "analysis.notebook",
+            "run",
+            str(source),
+            str(out),
+            "-p",
+            "factor",
+            "-1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert proc.returncode == 1
     assert "negative factor" in proc.stderr

@@ -589,3 +589,28 @@ def test_charts_accept_filtered_frames_with_arbitrary_index():
     _, plotted = hbar(bars, title="t", subtitle="s")
     assert plotted.set_index("label")["value"].iloc[0] == 40.0
     assert plotted.set_index("label").loc["y", "status"] != "published"
+
+
+def test_stat_ids_are_carried_to_the_plotted_numbers():
+    """The CSV beside a figure names the published rows it draws (the report quotes them)."""
+    from analysis.plot import dumbbell, grouped_hbar, hbar
+
+    rows = pd.DataFrame(
+        {
+            "label": ["a", "a", "b"],
+            "wave": [2024, 2025, 2025],
+            "value": [10.0, 20.0, np.nan],
+            "group_id": ["all", "all", "all"],
+            "stat_id": ["s1", "s2", "s3"],
+            "status": ["published", "published", "lost_in_extraction"],
+        },
+        index=[4, 8, 2],
+    )
+    _, plotted = dumbbell(rows, title="t", subtitle="s")
+    got = plotted.set_index(["label", "wave"])["stat_id"]
+    assert got[("a", 2024)] == "s1" and got[("a", 2025)] == "s2" and got[("b", 2025)] == "s3"
+    assert pd.isna(got[("b", 2024)])  # a combination with no published row has no id
+    _, plotted = hbar(rows[rows.wave == 2025], title="t", subtitle="s")
+    assert plotted.set_index("label")["stat_id"].to_dict() == {"a": "s2", "b": "s3"}
+    _, plotted = grouped_hbar(rows[rows.wave == 2025], title="t", subtitle="s")
+    assert plotted.set_index("label")["stat_id"].to_dict() == {"a": "s2", "b": "s3"}

@@ -38,6 +38,7 @@ from ._common import (
     _uses_intervals,
     _whiskers,
     _wrapped_labels,
+    with_provenance,
 )
 from ._layout import (
     DEFAULT_SOURCE,
@@ -372,7 +373,10 @@ def grouped_hbar(
     plotted = df.drop(columns="missing")
     plotted.insert(0, "order", np.repeat(np.arange(1, n + 1), k))
     plotted = plotted[
-        ["order", "label", "group_id", "value", "ci_low", "ci_high", "status", "display_text"]
+        with_provenance(
+            ["order", "label", "group_id", "value", "ci_low", "ci_high", "status", "display_text"],
+            plotted,
+        )
     ]
     alt_rows = [
         f"{r.label}, {SECTOR_STYLE[r.group_id].label}: {r.display_text}"

@@ -33,6 +33,9 @@ from ._style import (
 log = logging.getLogger(__name__)
 
 Order = Literal["value", "given"] | Sequence[str]
+#: Provenance columns carried from the input rows to ``plotted`` (so the CSV beside each
+#: figure names the published numbers it draws, and the report can quote their sources).
+PROVENANCE = ("stat_id",)
 _LAST_LABELS = re.compile(r"^\s*(don.?t know|other|none|not sure|prefer not)", re.IGNORECASE)
 _WHISKER = {"color": TEXT_COLOUR, "linewidth": 1.1}
 _HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
@@ -64,6 +67,9 @@ def _prepare(
     df["status"] = (
         data["status"].astype(object).to_numpy() if "status" in data.columns else "published"
     )
+    for col in PROVENANCE:
+        if col in data.columns:
+            df[col] = data[col].astype(object).to_numpy()
     # Positional, not index-aligned: callers pass filtered frames with arbitrary indexes.
     missing = pd.Series(
         missing_mask(data.assign(**{value: df["value"].to_numpy()}), value).to_numpy(),
@@ -86,6 +92,11 @@ def _prepare(
         lost, "not_published", np.where(df["missing"] & plain.to_numpy(), "text_only", df["status"])
     )
     return df.reset_index(drop=True)
+
+
+def with_provenance(columns: list[str], df: pd.DataFrame) -> list[str]:
+    """``columns`` plus the provenance columns ``df`` carries."""
+    return columns + [c for c in PROVENANCE if c in df.columns and c not in columns]
 
 
 def _item_order(df: pd.DataFrame, order: Order, key: pd.Series | None = None) -> list[str]:

@@ -27,6 +27,7 @@ from ._common import (
     _row_height,
     _uses_intervals,
     _wrapped_labels,
+    with_provenance,
 )
 from ._layout import (
     DEFAULT_SOURCE,
@@ -278,8 +279,11 @@ def dumbbell(
     plotted = df.drop(columns="missing")
     plotted.insert(0, "order", np.repeat(np.arange(1, n + 1), 2))
     plotted = plotted[
-        ["order", "label", "group_id", "wave", "value", "ci_low", "ci_high", "status"]
-        + ["display_text", "diff"]
+        with_provenance(
+            ["order", "label", "group_id", "wave", "value", "ci_low", "ci_high", "status"]
+            + ["display_text", "diff"],
+            plotted,
+        )
     ]
     plotted["wave"] = plotted["wave"].astype(int)
     alt_rows = [
