@@ -134,3 +134,41 @@ def base_note(
     if stated:
         return f"n={base} (stated for the 2024 survey); {interval}"
     return f"Base not published: intervals assume n={base}; {interval}"
+
+
+def printed_change_labels(rows: pd.DataFrame, changes: pd.DataFrame) -> dict[str, str]:
+    """Row label per item: its short label, plus the change as printed where one is.
+
+    A change printed without levels ("-6%", "up by 3%") is not a level and is not drawn
+    as one; it is shown, as printed, in the row label.
+
+    >>> rows = pd.DataFrame({"item_id": ["a", "b"], "short_label": ["Skills", "Defence"]})
+    >>> changes = pd.DataFrame({"item_id": ["a"], "value_text": ["-6%"]})
+    >>> printed_change_labels(rows, changes)
+    {'a': 'Skills\\n(printed change -6%)', 'b': 'Defence'}
+    """
+    short = rows.drop_duplicates("item_id").set_index("item_id")["short_label"]
+    printed = changes.set_index("item_id")["value_text"]
+    return {
+        item: f"{label}\n(printed change {printed[item]})" if item in printed.index else label
+        for item, label in short.items()
+    }
+
+
+def printed_change_rows(changes: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The changes shown in row labels, as rows for a figure's plotted CSV (with stat_id).
+
+    >>> changes = pd.DataFrame({"item_id": ["a"], "group_id": ["all"], "wave": [2025],
+    ...                         "value": [-6.0], "value_text": ["-6%"], "unit": ["pp_or_percent"],
+    ...                         "stat_id": ["r25-041"]})
+    >>> printed_change_rows(changes, {"a": "Skills\\n(printed change -6%)"})[["label", "diff"]]
+                              label  diff
+    0  Skills (printed change -6%)  -6.0
+    """
+    return changes.assign(
+        label=changes["item_id"].map(labels).str.replace("\n", " "),
+        value=float("nan"),
+        diff=changes["value"],
+        display_text=changes["value_text"],
+        status="printed change (row label, unit " + changes["unit"] + ")",
+    )[["label", "group_id", "wave", "value", "status", "display_text", "diff", "stat_id"]]

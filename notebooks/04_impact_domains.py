@@ -61,7 +61,7 @@ changes = figdata.select(
 # A change printed without levels is not drawn as a level: it goes into the row label, as printed.
 printed = changes.set_index("item_id")["value_text"]
 short = rows.drop_duplicates("item_id").set_index("item_id")["short_label"]
-labels = {i: f"{short[i]}\n(printed change {printed[i]})" for i in fell}
+labels = figdata.printed_change_labels(rows[rows.item_id.isin(fell)], changes)
 labels |= {i: f"{short[i]}\n(named as a dominant theme)" for i in strongest}
 rows["label"] = rows["item_id"].map(labels)
 rows[["stat_id", "item_id", "wave", "value", "value_text", "status", "ci_low", "ci_high"]]
@@ -104,13 +104,7 @@ fig, plotted = dumbbell(
     group=None,
 )
 # The printed changes are shown in the row labels: list them with their stat_id too.
-shown = changes.assign(
-    label=changes["item_id"].map(labels),
-    value=float("nan"),
-    diff=changes["value"],
-    display_text=changes["value_text"],
-    status="printed change (row label, unit " + changes["unit"] + ")",
-)[["label", "group_id", "wave", "value", "status", "display_text", "diff", "stat_id"]]
+shown = figdata.printed_change_rows(changes, labels)
 plotted = pd.concat([plotted, shown], ignore_index=True).astype({"order": "Int64"})
 plotted["label"] = plotted["label"].str.replace("\n", " ")
 plotted["diff"] = plotted["diff"].round(6)

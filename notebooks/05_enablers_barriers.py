@@ -42,27 +42,6 @@ base = figdata.base_note(base_all, stated=True, level=level, method=ci_method)
 base_2025 = f"2025 base not published: intervals assume n={base_all} as in 2024"
 
 
-def change_labels(levels: pd.DataFrame, changes: pd.DataFrame) -> dict[str, str]:
-    """Row label per item: the short label, plus the printed change where that is all there is."""
-    short = levels.drop_duplicates("item_id").set_index("item_id")["short_label"]
-    printed = changes.set_index("item_id")["value_text"]
-    return {
-        i: f"{short[i]}\n(printed: {printed[i]})" if i in printed.index else short[i]
-        for i in short.index
-    }
-
-
-def printed_changes(changes: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
-    """The printed changes shown in row labels, as rows for the plotted CSV (with stat_id)."""
-    return changes.assign(
-        label=changes["item_id"].map(labels).str.replace("\n", " "),
-        value=float("nan"),
-        diff=changes["value"],
-        display_text=changes["value_text"],
-        status="printed change (row label, unit " + changes["unit"] + ")",
-    )[["label", "group_id", "wave", "value", "status", "display_text", "diff", "stat_id"]]
-
-
 # %% [markdown]
 # ## Enablers
 
@@ -92,7 +71,7 @@ changes = figdata.select(
     doc_id="wig2025_report",
     measure="change",
 )
-labels = change_labels(levels, changes)
+labels = figdata.printed_change_labels(levels, changes)
 levels["label"] = levels["item_id"].map(labels)
 
 # One-decimal levels must be k/n for a whole k: check them against the assumed base.
@@ -150,9 +129,9 @@ noted = (
     )
     .drop(columns="value_text")
 )
-plotted = pd.concat([plotted, printed_changes(changes, labels), noted], ignore_index=True).astype(
-    {"order": "Int64", "wave": "Int64"}
-)
+plotted = pd.concat(
+    [plotted, figdata.printed_change_rows(changes, labels), noted], ignore_index=True
+).astype({"order": "Int64", "wave": "Int64"})
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 enabler_rows = levels
 fig
@@ -185,7 +164,7 @@ changes = figdata.select(
     doc_id="wig2025_report",
     measure="change",
 )
-labels = change_labels(levels, changes)
+labels = figdata.printed_change_labels(levels, changes)
 levels["label"] = levels["item_id"].map(labels)
 # 'Both falling slightly' has no 2024 level in the 2025 report; the 2024 action plan prints
 # 59% for 'misaligned objectives' (its panel's reading is unresolved, d10).
@@ -224,9 +203,9 @@ noted = (
     )
     .drop(columns="value_text")
 )
-plotted = pd.concat([plotted, printed_changes(changes, labels), noted], ignore_index=True).astype(
-    {"order": "Int64", "wave": "Int64"}
-)
+plotted = pd.concat(
+    [plotted, figdata.printed_change_rows(changes, labels), noted], ignore_index=True
+).astype({"order": "Int64", "wave": "Int64"})
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 barrier_rows = levels
 fig
