@@ -75,7 +75,7 @@ build/params/%: ;
 all: $(PROCESSED) $(FIGURE_OUTPUTS) $(MANIFEST) $(REPORT) ## Build everything: data, notebooks, figures, report
 
 .PHONY: test
-test: $(ENV_STAMP) ## Lint, unit tests, doctests and every notebook (default parameters)
+test: $(ENV_STAMP) $(PROCESSED) ## Lint, unit tests, doctests and every notebook (default parameters)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile

@@ -132,11 +132,14 @@ def run_notebook(
     *,
     html: str | os.PathLike[str] | None = None,
     kernel_name: str = KERNEL_NAME,
+    cwd: str | os.PathLike[str] | None = None,
 ) -> nbformat.NotebookNode:
     """Execute ``source`` (jupytext percent ``.py`` or ``.ipynb``) into ``output``.
 
-    Raises papermill's ``PapermillExecutionError`` if a cell fails; then ``output`` is
-    not written (the partial notebook goes to ``<output stem>.failed.ipynb``).
+    The kernel runs in ``cwd`` (default the repository root; JupyterLab would use
+    ``notebooks/``: notebooks resolve their paths against ``analysis.paths.ROOT``, so both
+    work). Raises papermill's ``PapermillExecutionError`` if a cell fails; then ``output``
+    is not written (the partial notebook goes to ``<output stem>.failed.ipynb``).
     """
     import jupytext
     import papermill
@@ -160,7 +163,7 @@ def run_notebook(
                 str(raw),
                 parameters=dict(parameters or {}),
                 kernel_name=kernel_name,
-                cwd=str(ROOT),
+                cwd=str(cwd or ROOT),
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,

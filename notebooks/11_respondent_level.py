@@ -31,6 +31,7 @@ weighting = "equal_sectors"
 import pandas as pd
 
 from analysis import figdata
+from analysis.banner import banner, format_banner
 from analysis.paths import ROOT
 from analysis.plot import grouped_hbar, hbar, save_figure
 from analysis.registry import load_registry
@@ -141,6 +142,17 @@ fig, plotted = grouped_hbar(
 )
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
+
+# %% [markdown]
+# ## Banner table
+#
+# Items by sector as survey analysts read them: weighted percentages, unweighted bases, and a
+# column's letter in a cell where that cell is significantly higher than the lettered column
+# (design-based column-proportion tests, Holm-corrected within each row at `alpha` = 1 - level).
+
+# %%
+table = banner(design, [f"{item}__top" for item in items], by="sector", alpha=1 - level)
+format_banner(table)
 
 # %% [markdown]
 # **Interpretation** (computed):

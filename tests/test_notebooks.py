@@ -63,3 +63,18 @@ def test_notebook_runs_and_plots_published_values(nb, tmp_path):
             if published.loc[stat_id, "measure"] != "level" or pd.isna(value):
                 continue
             assert value == pytest.approx(expected), f"{fig.id}: {stat_id} plotted {value}"
+
+
+@pytest.mark.notebooks
+def test_notebook_runs_from_the_notebooks_folder_as_in_jupyterlab(tmp_path):
+    """JupyterLab starts kernels in notebooks/: default paths must still resolve."""
+    nb = REGISTRY.notebook("07_outlook")
+    out = tmp_path / "07.ipynb"
+    executed = run_notebook(nb.source, out, {"figures_dir": str(tmp_path)}, cwd=nb.source.parent)
+    text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
+    # The design's example, computed in the notebook: 50% vs 37% at 274 per wave.
+    assert (
+        "274 private-sector leaders per wave, the 13-point drop gives z = 3.10, p = 0.002" in text
+    )
+    assert "68 private-sector leaders per wave, the 13-point drop gives z = 1.56, p = 0.119" in text
+    assert (tmp_path / "fig-2025-07-optimism-by-sector.svg").exists()
