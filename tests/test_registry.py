@@ -45,3 +45,23 @@ def test_readme_figure_table_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     current = readme[readme.index(README_BEGIN) : readme.index(README_END) + len(README_END)]
     assert current == readme_table(REGISTRY), "run: python -m analysis.registry readme"
+
+
+def test_committed_manifest_matches_registry_and_sources():
+    """figures/manifest.json lists every registry figure and pins the current sources."""
+    import json
+
+    from analysis.io import sha256_file
+
+    manifest = json.loads((ROOT / "figures" / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["id"] for f in manifest["figures"]] == [f.id for f in REGISTRY.figures]
+    for entry in manifest["figures"]:
+        fig = REGISTRY.figure(entry["id"])
+        source = fig.notebook.source.relative_to(ROOT).as_posix()
+        assert entry["inputs"][source] == sha256_file(fig.notebook.source), (
+            f"{source} changed since figures/manifest.json was built: run make all and commit"
+        )
+        assert sorted(entry["outputs"]) == sorted(
+            p.relative_to(ROOT).as_posix() for p in fig.outputs
+        )
+        assert entry["parameters"], f"{entry['id']}: papermill parameters not recorded"
