@@ -13,6 +13,12 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules --warn-undefined-variables
+# Parallel by default, one job per core (`make -j1` on the command line still wins).
+# `make clean all` in one call must not clean while it builds: no parallelism then.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+ifneq ($(filter clean,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
 
 # Deterministic, headless, machine-independent runs.
 export MPLBACKEND := Agg
@@ -39,6 +45,7 @@ RUN_NOTEBOOK := $(PY) -m analysis.notebook run
 # Respondent-level input: the SYNTHETIC exports unless real ones are given (see README).
 # RESPONSES is the 2025 wave's export; RESPONSES_2024 the 2024 wave's.
 RESPONSES ?=
+LAB_ARGS ?=
 RESPONSES_2024 ?= data/raw/synthetic/responses_2024.csv
 RESPONSES_2025 := $(if $(RESPONSES),$(RESPONSES),data/raw/synthetic/responses_2025.csv)
 WAVES := 2024 2025
@@ -105,7 +112,7 @@ doctor: $(ENV_STAMP) ## Say whether kernel, interpreter and lock file agree
 lab: $(ENV_STAMP) ## JupyterLab on the project kernel; notebooks open as paired text files
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(VENV)/bin/jupyter lab --notebook-dir=.
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 ##@ Data
 
