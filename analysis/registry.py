@@ -42,6 +42,8 @@ class Parameter:
     make_var: str
     default: Any
     help: str
+    #: Name of a parameter this one defaults to the complement of (alpha = 1 - level).
+    complement_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,9 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
     with open(path, "rb") as handle:
         raw = tomllib.load(handle)
     parameters = {
-        name: Parameter(name, spec["make"], spec["default"], spec.get("help", ""))
+        name: Parameter(
+            name, spec["make"], spec["default"], spec.get("help", ""), spec.get("complement_of")
+        )
         for name, spec in raw.get("parameters", {}).items()
     }
     notebooks = []
@@ -185,7 +189,11 @@ def makefile_rules(registry: Registry) -> str:
         "",
     ]
     for p in registry.parameters.values():
-        lines.append(f"{p.make_var} ?= {p.default}")
+        if p.complement_of:  # e.g. ALPHA follows LEVEL unless given: verdicts match intervals
+            other = registry.parameters[p.complement_of].make_var
+            lines.append(f"{p.make_var} ?= $(shell awk 'BEGIN {{ print 1 - $({other}) }}')")
+        else:
+            lines.append(f"{p.make_var} ?= {p.default}")
     lines.append("")
     all_executed, all_figures = [], []
     for nb in registry.notebooks:
