@@ -38,6 +38,8 @@ def test_makefile_rules_pass_every_input_and_parameter_with_p():
         assert f"build/params/{var}" in rule
     assert "figures/fig-2025-07-optimism-by-sector.svg" in rule.split("&:")[0]
     assert "$(PACKAGE_SRC)" in rule and "notebooks/07_outlook.py" in rule
+    # verdicts follow the interval level unless ALPHA is given explicitly
+    assert "ALPHA ?= $(shell awk 'BEGIN { print 1 - $(LEVEL) }')" in rules
     assert "notebooks/registry.toml" in rule.split("&:")[1]  # titles and alt text come from it
 
 
