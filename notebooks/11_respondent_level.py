@@ -33,7 +33,7 @@ import pandas as pd
 from analysis import figdata
 from analysis.banner import banner, format_banner
 from analysis.paths import ROOT
-from analysis.plot import grouped_hbar, hbar, save_figure
+from analysis.plot import SECTOR_STYLE, grouped_hbar, hbar, save_figure
 from analysis.registry import load_registry
 from analysis.survey import SurveyDesign, svy_ciprop
 from analysis.synthetic import SYNTHETIC_FOOTER, SYNTHETIC_NOTE
@@ -65,7 +65,9 @@ by_sector = (
     .reset_index()
     .rename(columns={"sector": "group_id"})
 )
-by_sector["label"] = [f"{g} (n={n})" for g, n in zip(by_sector.group_id, by_sector.n, strict=True)]
+by_sector["label"] = [
+    f"{SECTOR_STYLE[g].label} (n={n})" for g, n in zip(by_sector.group_id, by_sector.n, strict=True)
+]
 by_sector["value_text"] = by_sector["value"].map("{:.2f}".format)
 fig, plotted = hbar(
     by_sector,
@@ -76,7 +78,8 @@ fig, plotted = hbar(
     base=f"n={len(respondents)} respondents after cleaning; targets: {weighting}",
     note=[
         f"Kish design effect {diag.design_effect:.3f}; effective n {diag.n_eff:.0f}; "
-        f"weight ratio {diag.weight_ratio:.2f}; converged in {diag.iterations} iterations",
+        f"weight ratio {diag.weight_ratio:.2f}; raking converged after {diag.iterations} "
+        f"iteration{'s' if diag.iterations != 1 else ''}",
         data_note,
     ],
     source="State of Cross-Sector Collaboration survey (synthetic export)"
