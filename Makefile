@@ -52,8 +52,13 @@ WAVES := 2024 2025
 
 RAW_FILES := $(sort $(wildcard data/raw/*.csv data/raw/*.json data/raw/synthetic/*)) \
 	data/raw/SHA256SUMS
-# Every rule that reads data/raw depends on this stamp: the checksums are verified first.
+# Every rule that reads data/raw has this stamp as an order-only prerequisite: the
+# checksums are verified first whenever data/raw changes, while each rule is rebuilt only
+# when the raw files it actually reads change.
 RAW_CHECKED := build/raw-checked.sha256
+RAW_PUBLISHED := $(addprefix data/raw/,datapackage.json documents.csv groups.csv items.csv \
+	published.csv discrepancies.csv claims.csv)
+RAW_CODEBOOK := $(addprefix data/raw/,codebook.csv codebook_options.csv items.csv)
 PUBLISHED := data/processed/published.csv data/processed/published.parquet
 AUDIT := data/processed/claims_audit.csv data/processed/claims_audit.parquet
 RESPONDENTS := $(foreach w,$(WAVES),data/processed/respondents_$(w).csv \
@@ -125,18 +130,19 @@ $(RAW_CHECKED): $(RAW_FILES) $(ENV_STAMP)
 	$(PY) -m analysis.checksums check data/raw
 	@cp data/raw/SHA256SUMS $@
 
-$(PUBLISHED) &: $(RAW_CHECKED) $(PACKAGE_SRC) $(ENV_STAMP)
+$(PUBLISHED) &: $(RAW_PUBLISHED) $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.published build --raw data/raw --out data/processed/published
 
-$(AUDIT) &: $(RAW_CHECKED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
-		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP)
+$(AUDIT) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
+		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.claims build --raw data/raw --out data/processed/claims_audit \
 		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
 
 # One rule per wave (cleaned respondents and that wave's cleaning log), then the combined log.
 define respondents_rule
 data/processed/respondents_$(1).csv data/processed/respondents_$(1).parquet \
-data/processed/cleaning_log_$(1).csv &: $$(RESPONSES_$(1)) $$(RAW_CHECKED) $$(PACKAGE_SRC) $$(ENV_STAMP)
+data/processed/cleaning_log_$(1).csv &: $$(RESPONSES_$(1)) $$(RAW_CODEBOOK) $$(PACKAGE_SRC) \
+		$$(ENV_STAMP) | $$(RAW_CHECKED)
 	$$(PY) -m analysis.clean build --responses $$(RESPONSES_$(1)) --wave $(1) \
 		--out data/processed/respondents_$(1) --log data/processed/cleaning_log_$(1).csv
 endef
