@@ -43,6 +43,7 @@ from ._common import (
 from ._layout import (
     DEFAULT_SOURCE,
     NOT_PUBLISHED,
+    Frame,
     fit,
     footer_lines,
     new_frame,
@@ -64,6 +65,72 @@ log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- hbar
+# --------------------------------------------------------------------------- shared
+def _one_bar_per_label(
+    data: pd.DataFrame,
+    *,
+    label: str,
+    value: str,
+    percent: bool,
+    order: Order,
+    chart: str,
+    hint: str = "",
+) -> tuple[pd.DataFrame, list[str]]:
+    """Prepared rows in drawing order, one per label (``chart`` names the caller in errors)."""
+    df = _prepare(data, label=label, value=value, percent=percent)
+    dup = df["label"][df["label"].duplicated()].unique().tolist()
+    if dup:
+        raise ValueError(f"{chart} draws one bar per label but {dup!r} repeat{hint}")
+    rows = _item_order(df, order)
+    return df.set_index("label").loc[rows].reset_index(), rows
+
+
+def _bar_frame(
+    data: pd.DataFrame,
+    rows: list[str],
+    *,
+    title: str,
+    subtitle: str,
+    note: str | Sequence[str] | None,
+    base: str | None,
+    source: str,
+    xlabel: str | None,
+) -> tuple[Frame, list[str], list[str]]:
+    """The figure for one bar per row: frame, footer lines and wrapped row labels."""
+    footer = footer_lines(data, note=note, base=base, source=source)
+    wrapped, max_lines = _wrapped_labels(rows)
+    frame = new_frame(
+        title=title,
+        subtitle=subtitle,
+        footer=footer,
+        body_height=len(rows) * _row_height(max_lines),
+        xlabel=bool(xlabel),
+    )
+    return frame, footer, wrapped
+
+
+def _draw_bars(ax, df: pd.DataFrame, y: np.ndarray, *, hatch: bool) -> list[Text]:
+    """Bars for the published rows; a "not published" placeholder at 0 for the others."""
+    pub = ~df["missing"].to_numpy()
+    bars = ax.barh(y[pub], df.loc[pub, "value"], height=0.62, zorder=2)
+    for patch, g in zip(bars.patches, df.loc[pub, "group_id"], strict=True):
+        _style_bar(patch, g, show_hatch=hatch)
+    return [
+        placeholder(ax, 0.0, y[i], fontsize=LABEL_SIZE - 0.5, text=row["display_text"])
+        for i, row in df[df["missing"]].iterrows()
+    ]
+
+
+def _finish_bars(
+    frame: Frame, df: pd.DataFrame, title: str, subtitle: str, kind: str, footer: list[str]
+) -> tuple[Figure, pd.DataFrame]:
+    """Plotted numbers (with their drawing order) and the text alternative."""
+    plotted = df.drop(columns="missing")
+    plotted.insert(0, "order", np.arange(1, len(df) + 1))
+    alt_rows = [f"{r.label}: {r.display_text}" for r in plotted.itertuples()]
+    return _finish(frame, title, subtitle, kind, alt_rows, footer), plotted
+
+
 def hbar(
     data: pd.DataFrame,
     *,
@@ -129,41 +196,34 @@ def hbar(
     [['Leadership', '61%'], ['Trust', '59%'], ['Regulation', 'not published']]
     >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
-    df = _prepare(data, label=label, value=value, percent=percent)
-    dup = df["label"][df["label"].duplicated()].unique().tolist()
-    if dup:
-        raise ValueError(
-            f"hbar draws one bar per label but {dup!r} repeat; use grouped_hbar for sectors"
-        )
-    rows = _item_order(df, order)
-    df = df.set_index("label").loc[rows].reset_index()
+    df, rows = _one_bar_per_label(
+        data,
+        label=label,
+        value=value,
+        percent=percent,
+        order=order,
+        chart="hbar",
+        hint="; use grouped_hbar for sectors",
+    )
     show_ci = _uses_intervals(df, intervals)
-    footer = footer_lines(data, note=note, base=base, source=source)
-    wrapped, max_lines = _wrapped_labels(rows)
-    n = len(rows)
-    frame = new_frame(
+    frame, footer, wrapped = _bar_frame(
+        data,
+        rows,
         title=title,
         subtitle=subtitle,
-        footer=footer,
-        body_height=n * _row_height(max_lines),
-        xlabel=bool(xlabel),
+        note=note,
+        base=base,
+        source=source,
+        xlabel=xlabel,
     )
     ax = frame.axes[0]
+    n = len(rows)
     y = np.arange(n, dtype=float)
-    texts: list[Text] = []
     with plt.rc_context(HOUSE_RC):
-        pub = ~df["missing"].to_numpy()
-        bars = ax.barh(y[pub], df.loc[pub, "value"], height=0.62, zorder=2)
-        for patch, g in zip(bars.patches, df.loc[pub, "group_id"], strict=True):
-            _style_bar(patch, g, show_hatch=hatch)
+        texts = _draw_bars(ax, df, y, hatch=hatch)
         if show_ci:
             _whiskers(ax, df["value"], y, df["ci_low"], df["ci_high"])
-        for i, row in df.iterrows():
-            if row["missing"]:
-                texts.append(
-                    placeholder(ax, 0.0, y[i], fontsize=LABEL_SIZE - 0.5, text=row["display_text"])
-                )
-                continue
+        for i, row in df[~df["missing"]].iterrows():
             end = row["value"]
             if show_ci and np.isfinite(row["ci_high"]):
                 end = max(end, row["ci_high"])
@@ -173,10 +233,7 @@ def hbar(
         ax.set_xlim(0, nice_max(list(df["value"]) + list(df["ci_high"]), percent=percent))
         style_value_axis(ax, percent=percent, xlabel=xlabel)
     fit(frame, [texts])
-    plotted = df.drop(columns="missing")
-    plotted.insert(0, "order", np.arange(1, n + 1))
-    alt_rows = [f"{r.label}: {r.display_text}" for r in plotted.itertuples()]
-    return _finish(frame, title, subtitle, "Horizontal bar chart", alt_rows, footer), plotted
+    return _finish_bars(frame, df, title, subtitle, "Horizontal bar chart", footer)
 
 
 # --------------------------------------------------------------------------- grouped
@@ -442,35 +499,26 @@ def change_bars(
     ['-14%', '-6%']
     >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
-    df = _prepare(data, label=label, value=value, percent=False)
-    if df["label"].duplicated().any():
-        raise ValueError("change_bars draws one bar per label; labels repeat")
-    rows = _item_order(df, order)
-    df = df.set_index("label").loc[rows].reset_index()
-    footer = footer_lines(data, note=note, base=base, source=source)
-    wrapped, max_lines = _wrapped_labels(rows)
-    n = len(rows)
-    frame = new_frame(
+    df, rows = _one_bar_per_label(
+        data, label=label, value=value, percent=False, order=order, chart="change_bars"
+    )
+    frame, footer, wrapped = _bar_frame(
+        data,
+        rows,
         title=title,
         subtitle=subtitle,
-        footer=footer,
-        body_height=n * _row_height(max_lines),
-        xlabel=bool(xlabel),
+        note=note,
+        base=base,
+        source=source,
+        xlabel=xlabel,
     )
     ax = frame.axes[0]
+    n = len(rows)
     y = np.arange(n, dtype=float)
-    texts: list[Text] = []
     with plt.rc_context(HOUSE_RC):
-        pub = ~df["missing"].to_numpy()
-        bars = ax.barh(y[pub], df.loc[pub, "value"], height=0.62, zorder=2)
-        for patch, g in zip(bars.patches, df.loc[pub, "group_id"], strict=True):
-            _style_bar(patch, g, show_hatch=False)
-        for i, row in df.iterrows():
-            if row["missing"]:
-                texts.append(
-                    placeholder(ax, 0.0, y[i], fontsize=LABEL_SIZE - 0.5, text=row["display_text"])
-                )
-            elif row["value"] < 0:
+        texts = _draw_bars(ax, df, y, hatch=False)
+        for i, row in df[~df["missing"]].iterrows():
+            if row["value"] < 0:
                 texts.append(
                     _direct_label(ax, row["value"], y[i], row["display_text"], dx=-4, ha="right")
                 )
@@ -489,9 +537,4 @@ def change_bars(
         ax.axvline(0, color=TEXT_COLOUR, linewidth=1.0, zorder=3)
         ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:+g}" if x else "0")
     fit(frame, [texts], grow_left=True)
-    plotted = df.drop(columns="missing")
-    plotted.insert(0, "order", np.arange(1, n + 1))
-    alt_rows = [f"{r.label}: {r.display_text}" for r in plotted.itertuples()]
-    return _finish(frame, title, subtitle, "Diverging bar chart of changes", alt_rows, footer), (
-        plotted
-    )
+    return _finish_bars(frame, df, title, subtitle, "Diverging bar chart of changes", footer)
