@@ -86,7 +86,8 @@ __all__ = ["AUDIT_COLUMNS", "Bases", "audit_claims", "main"]
 
 log = logging.getLogger(__name__)
 
-AUDIT_COLUMNS: list[str] = [
+#: Columns carried over from the claims register (``data/raw/claims.csv``).
+REGISTER_COLUMNS: list[str] = [
     "claim_id",
     "kind",
     "topic",
@@ -95,6 +96,9 @@ AUDIT_COLUMNS: list[str] = [
     "stat_id_a",
     "stat_id_b",
     "stat_id_change",
+]
+AUDIT_COLUMNS: list[str] = [
+    *REGISTER_COLUMNS,
     "value_a",
     "value_b",
     "value_change",
@@ -120,6 +124,24 @@ AUDIT_COLUMNS: list[str] = [
     "p_value_high_base",
     "verdict",
     "detail",
+]
+#: The columns a reader needs to judge a claim (report tables, notebook summaries).
+SUMMARY_COLUMNS: list[str] = [
+    "claim_id",
+    "topic",
+    "direction",
+    "value_a",
+    "value_b",
+    "n_a",
+    "n_b",
+    "diff",
+    "ci_low",
+    "ci_high",
+    "z",
+    "p_value",
+    "p_holm",
+    "p_bh",
+    "verdict",
 ]
 
 _SIGN = {"increase": 1, "higher": 1, "decrease": -1, "lower": -1, "no_change": 0}
@@ -416,19 +438,7 @@ def audit_claims(
     pub.index.name = None
     rows = []
     for _, claim in claims.sort_values("claim_id", kind="stable").iterrows():
-        rec = {
-            k: claim.get(k)
-            for k in (
-                "claim_id",
-                "kind",
-                "topic",
-                "direction",
-                "groups",
-                "stat_id_a",
-                "stat_id_b",
-                "stat_id_change",
-            )
-        }
+        rec = {k: claim.get(k) for k in REGISTER_COLUMNS}
         rec.update(_audit_one(claim, pub, bases, level, alpha))
         rows.append(rec)
     out = pd.DataFrame(rows).reindex(columns=AUDIT_COLUMNS)

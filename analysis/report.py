@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.claims import SUMMARY_COLUMNS
 from analysis.io import write_text
 from analysis.paths import DATA_PROCESSED, DATA_RAW, ROOT
 from analysis.registry import Figure, Registry, load_registry
@@ -106,25 +107,7 @@ def figure_section(fig: Figure, published: pd.DataFrame, audit: pd.DataFrame) ->
             else audit.iloc[:0]
         )
         if not involved.empty:
-            keep = [
-                c
-                for c in (
-                    "claim_id",
-                    "topic",
-                    "value_a",
-                    "value_b",
-                    "n_a",
-                    "n_b",
-                    "diff",
-                    "ci_low",
-                    "ci_high",
-                    "z",
-                    "p_value",
-                    "p_holm",
-                    "verdict",
-                )
-                if c in involved.columns
-            ]
+            keep = [c for c in SUMMARY_COLUMNS if c in involved.columns]
             parts.append(
                 "<details open><summary>Claims audit</summary>"
                 + html_table(involved[keep])

@@ -30,6 +30,7 @@ base_sector = 68
 # %%
 
 from analysis import figdata
+from analysis.claims import SUMMARY_COLUMNS
 from analysis.paths import ROOT
 from analysis.plot import forest, save_figure
 from analysis.registry import load_registry
@@ -43,24 +44,7 @@ audit.groupby("verdict_short").size().rename("claims").to_frame()
 # The audit table, one row per claim (values in %, differences on the 0-1 scale):
 
 # %%
-columns = [
-    "claim_id",
-    "topic",
-    "direction",
-    "value_a",
-    "value_b",
-    "n_a",
-    "n_b",
-    "diff",
-    "ci_low",
-    "ci_high",
-    "z",
-    "p_value",
-    "p_holm",
-    "p_bh",
-    "verdict",
-]
-audit[columns]
+audit[SUMMARY_COLUMNS]
 
 # %%
 testable = audit[audit["p_value"].notna() & audit["diff"].notna()].reset_index(drop=True)

@@ -35,7 +35,7 @@ from analysis.banner import banner, format_banner
 from analysis.paths import ROOT
 from analysis.plot import SECTOR_STYLE, grouped_hbar, hbar, save_figure
 from analysis.registry import load_registry
-from analysis.survey import SurveyDesign, svy_ciprop
+from analysis.survey import LOW_BASE_N, SUPPRESS_N, SurveyDesign, svy_ciprop
 from analysis.synthetic import SYNTHETIC_FOOTER, SYNTHETIC_NOTE
 from analysis.weight import load_targets, rake
 
@@ -44,6 +44,7 @@ respondents = figdata.load(ROOT / respondents_path)
 log = pd.read_csv(ROOT / cleaning_log_path)
 synthetic = bool(log["synthetic"].all())
 data_note = SYNTHETIC_FOOTER if synthetic else "Respondent-level export supplied by the analyst"
+source = "State of Cross-Sector Collaboration survey" + (" (synthetic export)" if synthetic else "")
 print(SYNTHETIC_NOTE if synthetic else data_note)
 log[["step", "rows_in", "rows_out", "rows_dropped", "cells_changed", "detail"]]
 
@@ -82,9 +83,7 @@ fig, plotted = hbar(
         f"iteration{'s' if diag.iterations != 1 else ''}",
         data_note,
     ],
-    source="State of Cross-Sector Collaboration survey (synthetic export)"
-    if synthetic
-    else "State of Cross-Sector Collaboration survey",
+    source=source,
 )
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
@@ -131,17 +130,15 @@ fig, plotted = grouped_hbar(
     plot_rows,
     title=spec.title,
     subtitle=spec.subtitle,
-    groups=["public", "private", "nfp", "edu"],
+    groups=list(margins["sector"].index),
     base=f"Weighted ({weighting}); unweighted bases by sector: "
     + ", ".join(f"{g} {n}" for g, n in zip(by_sector.group_id, by_sector.n, strict=True)),
     note=[
-        f"Lines show {level:.0%} Korn-Graubard intervals; low base under n=30 flagged, "
-        "suppressed under n=10",
+        f"Lines show {level:.0%} Korn-Graubard intervals; low base under n={LOW_BASE_N} "
+        f"flagged, suppressed under n={SUPPRESS_N}",
         data_note,
     ],
-    source="State of Cross-Sector Collaboration survey (synthetic export)"
-    if synthetic
-    else "State of Cross-Sector Collaboration survey",
+    source=source,
 )
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig
