@@ -40,7 +40,7 @@ PY := $(VENV)/bin/python
 ENV_STAMP := $(VENV)/.installed-from-uv.lock
 KERNEL := wig-survey
 PACKAGE_SRC := $(sort $(shell find analysis -name '*.py' -not -path '*/__pycache__/*') analysis/py.typed)
-RUN_NOTEBOOK := $(PY) -m analysis.notebook run
+RUN_NOTEBOOK := $(PY) -m analysis.tooling.notebook run
 
 # Respondent-level input: the SYNTHETIC exports unless real ones are given (see README).
 # RESPONSES is the 2025 wave's export; RESPONSES_2024 the 2024 wave's.
@@ -71,9 +71,9 @@ MANIFEST := figures/manifest.json
 REPORT := build/report/index.html
 
 # Notebook and figure rules, generated from the registry (system Python: stdlib only).
-build/registry.mk: notebooks/registry.toml analysis/registry.py analysis/paths.py
+build/registry.mk: notebooks/registry.toml analysis/tooling/registry.py analysis/paths.py
 	@mkdir -p $(@D)
-	@$(BOOTSTRAP_PYTHON) -m analysis.registry makefile > $@.tmp && mv $@.tmp $@
+	@$(BOOTSTRAP_PYTHON) -m analysis.tooling.registry makefile > $@.tmp && mv $@.tmp $@
 include build/registry.mk
 
 # A parameter's stamp is rewritten only when its value changes, so `make all LEVEL=0.99`
@@ -111,7 +111,7 @@ lock: ## Re-resolve dependencies into uv.lock and the pinned uv bootstrap
 
 .PHONY: doctor
 doctor: $(ENV_STAMP) ## Say whether kernel, interpreter and lock file agree
-	$(PY) -m analysis.doctor
+	$(PY) -m analysis.tooling.doctor
 
 .PHONY: lab
 lab: $(ENV_STAMP) ## JupyterLab on the project kernel; notebooks open as paired text files
@@ -123,19 +123,19 @@ lab: $(ENV_STAMP) ## JupyterLab on the project kernel; notebooks open as paired 
 
 .PHONY: check-raw
 check-raw: $(ENV_STAMP) ## Check data/raw against its committed SHA256SUMS
-	$(PY) -m analysis.checksums check data/raw
+	$(PY) -m analysis.source.checksums check data/raw
 
 $(RAW_CHECKED): $(RAW_FILES) $(ENV_STAMP)
 	@mkdir -p $(@D)
-	$(PY) -m analysis.checksums check data/raw
+	$(PY) -m analysis.source.checksums check data/raw
 	@cp data/raw/SHA256SUMS $@
 
 $(PUBLISHED) &: $(RAW_PUBLISHED) $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
-	$(PY) -m analysis.published build --raw data/raw --out data/processed/published
+	$(PY) -m analysis.source.published build --raw data/raw --out data/processed/published
 
 $(AUDIT) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
 		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
-	$(PY) -m analysis.claims build --raw data/raw --out data/processed/claims_audit \
+	$(PY) -m analysis.audit.claims build --raw data/raw --out data/processed/claims_audit \
 		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
 
 # One rule per wave (cleaned respondents and that wave's cleaning log), then the combined log.
@@ -143,21 +143,21 @@ define respondents_rule
 data/processed/respondents_$(1).csv data/processed/respondents_$(1).parquet \
 data/processed/cleaning_log_$(1).csv &: $$(RESPONSES_$(1)) $$(RAW_CODEBOOK) $$(PACKAGE_SRC) \
 		$$(ENV_STAMP) | $$(RAW_CHECKED)
-	$$(PY) -m analysis.clean build --responses $$(RESPONSES_$(1)) --wave $(1) \
+	$$(PY) -m analysis.respondents.clean build --responses $$(RESPONSES_$(1)) --wave $(1) \
 		--out data/processed/respondents_$(1) --log data/processed/cleaning_log_$(1).csv
 endef
 $(foreach w,$(WAVES),$(eval $(call respondents_rule,$(w))))
 
 data/processed/cleaning_log.csv: $(foreach w,$(WAVES),data/processed/cleaning_log_$(w).csv) $(ENV_STAMP)
-	$(PY) -m analysis.clean combine-logs --out $@ $(filter %.csv,$^)
+	$(PY) -m analysis.respondents.clean combine-logs --out $@ $(filter %.csv,$^)
 
 ##@ Figures and report
 
 $(MANIFEST): $(NOTEBOOK_OUTPUTS) $(PROCESSED) notebooks/registry.toml $(ENV_STAMP)
-	$(PY) -m analysis.registry manifest --out $@ $(PINNED_PROCESSED)
+	$(PY) -m analysis.tooling.registry manifest --out $@ $(PINNED_PROCESSED)
 
 $(REPORT): $(MANIFEST) $(NOTEBOOK_OUTPUTS) data/raw/discrepancies.csv CITATION.cff $(ENV_STAMP)
-	$(PY) -m analysis.report --out $@
+	$(PY) -m analysis.tooling.report --out $@
 
 .PHONY: figures
 figures: $(FIGURE_OUTPUTS) ## Run the notebooks and write every figure
@@ -173,9 +173,9 @@ check-report: $(REPORT) ## Open the report in headless Chromium: images load, no
 verify: $(ENV_STAMP) ## Rebuild from clean and compare every output with figures/manifest.json
 	@expected=$$(mktemp) && trap 'rm -f "$$expected"' EXIT && cp $(MANIFEST) "$$expected" && \
 	status=0 && \
-	{ $(PY) -m analysis.verify "$$expected" --stage "committed files" || status=1; } && \
+	{ $(PY) -m analysis.tooling.verify "$$expected" --stage "committed files" || status=1; } && \
 	$(MAKE) --no-print-directory clean && $(MAKE) --no-print-directory all && \
-	{ $(PY) -m analysis.verify "$$expected" --stage "clean rebuild" || status=1; } && \
+	{ $(PY) -m analysis.tooling.verify "$$expected" --stage "clean rebuild" || status=1; } && \
 	exit $$status
 
 ##@ Reference checks and benchmarks (not part of the build)

@@ -37,13 +37,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.io import write_text  # noqa: E402
-from analysis.weight import rake  # noqa: E402
+from analysis.weighting.rake import rake  # noqa: E402
 
 LEVELS = {"region": 4, "age": 12, "edu": 5, "sector": 3}
 TOL = 1e-10
 SEED = 20251121
 PEER_SETTINGS = {
-    "ours": "analysis.weight.rake(tol=1e-10): stop when max |margin - target| / n <= 1e-10",
+    "ours": "analysis.weighting.rake.rake(tol=1e-10): stop when max |margin - target| / n <= 1e-10",
     "weightipy": "Rim(convcrit=0, max_iterations=1000): sweep while the weight change shrinks",
     "samplics": "SampleWeight.rake(tol=1e-12, ctrl_tol=1e-10, max_iter=1000)",
     "balance": "rake(target_df = independence cell table weighted by the target margins, "

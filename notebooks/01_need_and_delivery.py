@@ -26,10 +26,10 @@ ci_method = "wilson"
 # %%
 import pandas as pd
 
-from analysis import figdata
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, save_figure
-from analysis.registry import load_registry
+from analysis.tooling.registry import load_registry
 
 spec = load_registry().figure("fig-2025-01-need-and-delivery-gap")
 published = figdata.load(ROOT / published_path)

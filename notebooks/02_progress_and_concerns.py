@@ -16,7 +16,7 @@
 # "Where concerns remain" (belief in a supportive regulatory environment), 2024 against 2025.
 # Both years' levels are the ones the 2025 report prints. Every number comes from
 # `data/processed/published.parquet`; the figure's text comes from `notebooks/registry.toml`.
-# The claims audit (`data/processed/claims_audit.parquet`, built by `analysis.claims`) is read
+# The claims audit (`data/processed/claims_audit.parquet`, built by `analysis.audit.claims`) is read
 # only if it exists, for the verdicts printed at the end.
 
 # %% tags=["parameters"]
@@ -29,10 +29,10 @@ alpha = 0.05
 ci_method = "wilson"
 
 # %%
-from analysis import figdata
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, save_figure
-from analysis.registry import load_registry
+from analysis.tooling.registry import load_registry
 
 spec = load_registry().figure("fig-2025-02-progress-and-concerns")
 published = figdata.load(ROOT / published_path)

@@ -28,11 +28,11 @@ alpha = 0.05
 # %%
 import pandas as pd
 
-from analysis import figdata
-from analysis.infer import chi2_independence
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import grouped_hbar, save_figure
-from analysis.registry import load_registry
+from analysis.stats.proportions import chi2_independence
+from analysis.tooling.registry import load_registry
 
 spec = load_registry().figure("fig-2025-03-collaboration-gap-by-sector")
 published = figdata.load(ROOT / published_path)

@@ -29,11 +29,11 @@ ci_method = "wilson"
 # %%
 import pandas as pd
 
-from analysis import figdata
-from analysis.infer import granularity_consistent
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, save_figure
-from analysis.registry import load_registry
+from analysis.stats.proportions import granularity_consistent
+from analysis.tooling.registry import load_registry
 
 spec = load_registry().figure("fig-2025-04-domains-confidence-fell")
 published = figdata.load(ROOT / published_path)

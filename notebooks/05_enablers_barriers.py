@@ -30,11 +30,11 @@ ci_method = "wilson"
 # %%
 import pandas as pd
 
-from analysis import figdata
-from analysis.infer import granularity_consistent
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, hbar, save_figure
-from analysis.registry import load_registry
+from analysis.stats.proportions import granularity_consistent
+from analysis.tooling.registry import load_registry
 
 registry = load_registry()
 published = figdata.load(ROOT / published_path)

@@ -27,10 +27,10 @@ figures_dir = "figures"
 # %%
 import pandas as pd
 
-from analysis import figdata
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import UNIT_NOTE, change_bars, save_figure
-from analysis.registry import load_registry
+from analysis.tooling.registry import load_registry
 
 published = figdata.load(ROOT / published_path)
 SOURCE = "State of Cross-Sector Collaboration in the UK: The Leaders' Views 2025"

@@ -31,11 +31,11 @@ alpha = 0.05
 # %%
 import pandas as pd
 
-from analysis import figdata
-from analysis.infer import compare_percentages
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import SECTOR_STYLE, dumbbell, save_figure
-from analysis.registry import load_registry
+from analysis.stats.proportions import compare_percentages
+from analysis.tooling.registry import load_registry
 
 spec = load_registry().figure("fig-2025-07-optimism-by-sector")
 published = figdata.load(ROOT / published_path)

@@ -30,10 +30,10 @@ ci_method = "wilson"
 # %%
 import pandas as pd
 
-from analysis import figdata
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import SECTOR_STYLE, grouped_hbar, hbar, save_figure
-from analysis.registry import load_registry
+from analysis.tooling.registry import load_registry
 
 registry = load_registry()
 published = figdata.load(ROOT / published_path)

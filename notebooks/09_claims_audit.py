@@ -13,7 +13,7 @@
 #
 # The 2025 report asserts many changes ("improved", "declined", "fallen sharply") and sector
 # differences without a test. `data/raw/claims.csv` registers every comparative claim with the
-# published rows it compares; `analysis.claims.audit_claims` tests each one (pooled z test,
+# published rows it compares; `analysis.audit.claims.audit_claims` tests each one (pooled z test,
 # Newcombe hybrid-score interval, Holm and Benjamini-Hochberg adjustment over the family) under
 # **assumed bases**, because the 2025 report publishes no sample size. The build writes the result
 # to `data/processed/claims_audit.csv`; this notebook reads it and draws every testable claim.
@@ -29,11 +29,11 @@ base_sector = 68
 
 # %%
 
-from analysis import figdata
-from analysis.claims import SUMMARY_COLUMNS
+from analysis.audit.claims import SUMMARY_COLUMNS
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import forest, save_figure
-from analysis.registry import load_registry
+from analysis.tooling.registry import load_registry
 
 spec = load_registry().figure("fig-audit-01-claims-forest")
 audit = figdata.load(ROOT / audit_path)

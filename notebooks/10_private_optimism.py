@@ -30,10 +30,11 @@ base_sector = 68
 import numpy as np
 import pandas as pd
 
-from analysis import figdata, infer
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import power_curve, pvalue_curve, save_figure
-from analysis.registry import load_registry
+from analysis.stats import proportions as infer
+from analysis.tooling.registry import load_registry
 
 registry = load_registry()
 published = figdata.load(ROOT / published_path)

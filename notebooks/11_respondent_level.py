@@ -30,14 +30,14 @@ weighting = "equal_sectors"
 # %%
 import pandas as pd
 
-from analysis import figdata
-from analysis.banner import banner, format_banner
+from analysis.estimates import from_published as figdata
 from analysis.paths import ROOT
 from analysis.plot import SECTOR_STYLE, grouped_hbar, hbar, save_figure
-from analysis.registry import load_registry
-from analysis.survey import LOW_BASE_N, SUPPRESS_N, SurveyDesign, svy_ciprop
-from analysis.synthetic import SYNTHETIC_FOOTER, SYNTHETIC_NOTE
-from analysis.weight import load_targets, rake
+from analysis.stats.banner import banner, format_banner
+from analysis.stats.design import LOW_BASE_N, SUPPRESS_N, SurveyDesign, svy_ciprop
+from analysis.tooling.registry import load_registry
+from analysis.vocab import SYNTHETIC_FOOTER, SYNTHETIC_NOTE
+from analysis.weighting.rake import load_targets, rake
 
 registry = load_registry()
 respondents = figdata.load(ROOT / respondents_path)

@@ -169,7 +169,7 @@ r_clus_default <- rake(dclus1, list(~stype, ~sch.wide), list(pop_stype, pop_schw
 ps_clus <- postStratify(dclus1, ~stype, pop_stype)
 ps_cross <- postStratify(dclus1, ~stype + sch.wide, pop_cross)
 # Bounded raking: calibrate(calfun = "raking", bounds = c(0.8, 1.6)); here sum(pw) equals the
-# population total (6194), so R's g = w / pw is also analysis.weight's adjustment factor.
+# population total (6194), so R's g = w / pw is also analysis.weighting.rake's adjustment factor.
 cal_tot <- c(`(Intercept)` = sum(pop_stype$Freq), stypeH = pop_stype$Freq[2],
              stypeM = pop_stype$Freq[3], sch.wideYes = pop_schwide$Freq[2])
 r_bounded <- calibrate(dclus1, ~stype + sch.wide, cal_tot, calfun = "raking",
@@ -196,7 +196,7 @@ write_fixture(data.frame(name = c("trim_upper", "trim_lower", "rake_epsilon", "r
                          value = c(up, lo, tight$epsilon, tight$maxit)), "weight_params.csv")
 
 # Estimates after calibration (point estimates only are compared; R's calibrated SEs are not
-# reproduced by analysis.survey).
+# reproduced by analysis.stats.design).
 est <- function(d) coef(svymean(~api00, d))[[1]]
 write_fixture(data.frame(design = c("clus1_rake", "clus1_post_stype", "clus1_post_cross",
                                     "strat_rake"),

@@ -1,4 +1,4 @@
-"""Tests of analysis.banner.
+"""Tests of analysis.stats.banner.
 
 References: R survey 4.1.1 svyby/svycontrast fixtures (tests/fixtures/r_survey, written by
 scripts/r_reference.R) for the design-based cells and pair SEs; statsmodels
@@ -16,9 +16,9 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from analysis.banner import banner, banner_from_published, format_banner
 from analysis.errors import LowBaseWarning
-from analysis.survey import SurveyDesign
+from analysis.stats.banner import banner, banner_from_published, format_banner
+from analysis.stats.design import SurveyDesign
 
 FIX = Path(__file__).parent / "fixtures" / "r_survey"
 STRAT = pd.read_csv(FIX / "apistrat.csv")

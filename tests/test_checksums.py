@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from analysis import paths
-from analysis.checksums import (
+from analysis.errors import ChecksumError
+from analysis.source.checksums import (
     MANIFEST,
     check_sha256sums,
     main,
     read_sha256sums,
     write_sha256sums,
 )
-from analysis.errors import ChecksumError
 
 SHA256SUM = shutil.which("sha256sum")
 needs_coreutils = pytest.mark.skipif(SHA256SUM is None, reason="GNU sha256sum not installed")
@@ -97,7 +97,7 @@ def test_reports_every_problem_at_once(folder: Path) -> None:
     message = str(info.value)
     for fragment in ["changed file(s): a.csv", "missing file(s): b.csv", "unlisted file(s): new"]:
         assert fragment in message
-    assert "python -m analysis.checksums write" in message  # says how to fix
+    assert "python -m analysis.source.checksums write" in message  # says how to fix
 
 
 def test_missing_and_malformed_manifest(folder: Path) -> None:
@@ -145,7 +145,7 @@ def test_cli_exit_codes(folder: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_module_runs_as_script(folder: Path) -> None:
     write_sha256sums(folder)
     done = subprocess.run(
-        [sys.executable, "-m", "analysis.checksums", "check", str(folder)],
+        [sys.executable, "-m", "analysis.source.checksums", "check", str(folder)],
         cwd=paths.ROOT,
         capture_output=True,
         text=True,

@@ -1,4 +1,4 @@
-"""Tests of the claims register (data/raw/claims.csv) and its audit (analysis.claims).
+"""Tests of the claims register (data/raw/claims.csv) and its audit (analysis.audit.claims).
 
 References: pooled z and p from statsmodels ``proportions_ztest``; Holm / BH from
 statsmodels ``multipletests``; the counts are round_half_up(percent / 100 * base), done
@@ -16,9 +16,9 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from analysis import claims as cl
+from analysis.audit import claims as cl
 from analysis.io import sha256_file
-from analysis.published import load_claims, load_published
+from analysis.source.published import load_claims, load_published
 
 VERDICT = re.compile(
     r"^(supported at \d+%"

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.clean import (
+from analysis.errors import DataValidationError
+from analysis.paths import ROOT, TESTS
+from analysis.respondents.clean import (
     LOG_COLUMNS,
     CleanConfig,
     build,
@@ -21,10 +23,8 @@ from analysis.clean import (
     combine_logs,
     unweighted_levels,
 )
-from analysis.codebook import load_codebook
-from analysis.errors import DataValidationError
-from analysis.ingest import read_export
-from analysis.paths import ROOT, TESTS
+from analysis.respondents.codebook import load_codebook
+from analysis.respondents.ingest import read_export
 
 EXPORTS = TESTS / "data" / "exports"
 

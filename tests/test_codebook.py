@@ -7,7 +7,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.codebook import (
+from analysis.errors import DataValidationError
+from analysis.paths import TESTS
+from analysis.respondents.codebook import (
     CODEBOOK_PATH,
     ITEMS_PATH,
     OPTIONS_PATH,
@@ -15,8 +17,6 @@ from analysis.codebook import (
     load_codebook,
     normalise_text,
 )
-from analysis.errors import DataValidationError
-from analysis.paths import TESTS
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of analysis.infer against published tables, statsmodels and scipy.
+"""Tests of analysis.stats.proportions against published tables, statsmodels and scipy.
 
 References
 ----------
@@ -29,8 +29,8 @@ from statsmodels.stats.proportion import (
 )
 from statsmodels.stats.proportion import test_proportions_2indep as sm_score_test
 
-from analysis import infer
 from analysis.errors import StatisticalWarning
+from analysis.stats import proportions as infer
 
 PRINTED = 5e-5  # half a unit in the 4th decimal
 

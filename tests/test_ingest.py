@@ -12,10 +12,10 @@ import importlib.util
 import pandas as pd
 import pytest
 
-from analysis.codebook import load_codebook
 from analysis.errors import DataValidationError
-from analysis.ingest import decode_bytes, detect_format, read_export
 from analysis.paths import TESTS
+from analysis.respondents.codebook import load_codebook
+from analysis.respondents.ingest import decode_bytes, detect_format, read_export
 
 EXPORTS = TESTS / "data" / "exports"
 FIXTURES = {

@@ -10,8 +10,8 @@ import textwrap
 import nbformat
 import pytest
 
-from analysis.notebook import normalise_notebook, run_notebook
 from analysis.paths import ROOT
+from analysis.tooling.notebook import normalise_notebook, run_notebook
 
 SOURCE = textwrap.dedent(
     """\
@@ -73,7 +73,7 @@ def test_failed_cell_writes_no_output_and_keeps_partial_copy(source, tmp_path):
         [
             sys.executable,
             "-m",
-            "analysis.notebook",
+            "analysis.tooling.notebook",
             "run",
             str(source),
             str(out),

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from papermill.inspection import inspect_notebook
 
-from analysis.notebook import run_notebook
 from analysis.paths import DATA_PROCESSED
-from analysis.registry import FIGURE_FORMATS, load_registry
+from analysis.tooling.notebook import run_notebook
+from analysis.tooling.registry import FIGURE_FORMATS, load_registry
 
 REGISTRY = load_registry()
 NOTEBOOKS = [nb for nb in REGISTRY.notebooks if nb.source.exists()]

@@ -407,7 +407,7 @@ def test_forest_colours_and_shapes_by_verdict():
 
 
 def test_forest_recognises_claims_audit_verdict_wordings():
-    # wordings written by analysis.claims.audit_claims (verdict before any ":")
+    # wordings written by analysis.audit.claims.audit_claims (verdict before any ":")
     verdicts = [
         "supported at alpha = 0.05",
         "not distinguishable from sampling noise",

@@ -16,7 +16,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.published import load_discrepancies, load_published
+from analysis.source.published import load_discrepancies, load_published
 
 R25, AP24, LV24 = "wig2025_report", "wig2024_action_plan", "wig2024_leaders_view"
 

@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.checksums import write_sha256sums
 from analysis.errors import DataValidationError
-from analysis.published import (
+from analysis.source.checksums import write_sha256sums
+from analysis.source.published import (
     PACKAGE_FILE,
     load_claims,
     load_discrepancies,
@@ -370,7 +370,16 @@ def test_build_cli_reports_validation_errors(tmp_path: Path) -> None:
     shutil.copy(BAD / "unknown_group.csv", raw / "published.csv")
     write_sha256sums(raw)
     done = subprocess.run(
-        [sys.executable, "-m", "analysis.published", "build", "--raw", str(raw), "--out", "x"],
+        [
+            sys.executable,
+            "-m",
+            "analysis.source.published",
+            "build",
+            "--raw",
+            str(raw),
+            "--out",
+            "x",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 
 from analysis.paths import ROOT
-from analysis.registry import README_BEGIN, README_END, load_registry, makefile_rules, readme_table
+from analysis.tooling.registry import (
+    README_BEGIN,
+    README_END,
+    load_registry,
+    makefile_rules,
+    readme_table,
+)
 
 REGISTRY = load_registry()
 
@@ -46,7 +52,7 @@ def test_makefile_rules_pass_every_input_and_parameter_with_p():
 def test_readme_figure_table_is_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     current = readme[readme.index(README_BEGIN) : readme.index(README_END) + len(README_END)]
-    assert current == readme_table(REGISTRY), "run: python -m analysis.registry readme"
+    assert current == readme_table(REGISTRY), "run: python -m analysis.tooling.registry readme"
 
 
 def test_committed_manifest_matches_registry_and_sources():

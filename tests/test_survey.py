@@ -1,4 +1,4 @@
-"""Tests of analysis.survey against R `survey` 4.1.1 (fixtures from scripts/r_reference.R).
+"""Tests of analysis.stats.design against R `survey` 4.1.1 (fixtures from scripts/r_reference.R).
 
 Designs (R's data(api)):
   strat    svydesign(id=~1, strata=~stype, weights=~pw, fpc=~fpc, data=apistrat)
@@ -19,7 +19,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.errors import DataValidationError, LowBaseWarning
-from analysis.survey import (
+from analysis.stats.design import (
     SurveyDesign,
     svy_chisq,
     svy_ciprop,

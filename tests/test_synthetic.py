@@ -13,17 +13,17 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from analysis.clean import clean_responses
-from analysis.codebook import load_codebook
-from analysis.ingest import read_export
-from analysis.published import load_published
-from analysis.synthetic import (
+from analysis.respondents.clean import clean_responses
+from analysis.respondents.codebook import load_codebook
+from analysis.respondents.ingest import read_export
+from analysis.source.published import load_published
+from analysis.vocab import SYNTHETIC_NOTE
+from tools.synthetic import (
     EXCLUDED_STATS,
     GROUP_SECTORS,
     README_TEXT,
     SECTOR_SIZES,
     SYNTHETIC_DIR,
-    SYNTHETIC_NOTE,
     conflicts,
     export_path,
     make_synthetic_export,

@@ -1,4 +1,4 @@
-"""Tests of analysis.weight against R `survey` 4.1.1 reference weights.
+"""Tests of analysis.weighting.rake against R `survey` 4.1.1 reference weights.
 
 Fixtures in tests/fixtures/r_survey/ were written by scripts/r_reference.R (R's data(api)):
 rake() on apiclus1 (stype + sch.wide) and apistrat (stype + sch.wide + awards), postStratify()
@@ -15,7 +15,13 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ConvergenceWarning, DataValidationError, WeightingError
-from analysis.weight import kish_design_effect, load_targets, poststratify, rake, trim_weights
+from analysis.weighting.rake import (
+    kish_design_effect,
+    load_targets,
+    poststratify,
+    rake,
+    trim_weights,
+)
 
 FIX = Path(__file__).parent / "fixtures" / "r_survey"
 RTOL = 1e-6

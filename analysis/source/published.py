@@ -60,8 +60,8 @@ X12    claims          every ``groups`` entry (``;``-separated) is in groups.csv
 
 Command line (the build; checks ``SHA256SUMS`` of the raw folder first)::
 
-    python -m analysis.published build --raw data/raw --out data/processed/published
-    python -m analysis.published validate --raw data/raw
+    python -m analysis.source.published build --raw data/raw --out data/processed/published
+    python -m analysis.source.published validate --raw data/raw
 
 Examples
 --------
@@ -105,9 +105,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths
-from analysis.checksums import check_sha256sums
 from analysis.errors import ChecksumError, DataValidationError
 from analysis.io import write_table
+from analysis.source.checksums import check_sha256sums
 
 __all__ = [
     "PACKAGE_FILE",
@@ -1115,7 +1115,7 @@ def validate_all(
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``build --raw DIR --out STEM`` or ``validate --raw DIR``; returns exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.published",
+        prog="python -m analysis.source.published",
         description="Validate the transcribed published statistics and build the processed view.",
     )
     sub = parser.add_subparsers(dest="command", required=True)

@@ -57,8 +57,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import META_VARIABLES, Codebook, load_codebook, normalise_text
 from analysis.errors import DataValidationError
+from analysis.respondents.codebook import META_VARIABLES, Codebook, load_codebook, normalise_text
 
 log = logging.getLogger(__name__)
 

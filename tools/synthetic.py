@@ -51,8 +51,8 @@ Assumptions (all of them inventions, printed with every figure via :data:`SYNTHE
 
 Developer command (never run by the build; the files are committed)::
 
-    python -m analysis.synthetic write    # data/raw/synthetic/responses_{2024,2025}.csv
-    python -m analysis.synthetic check    # print targets vs reproduced values
+    python -m tools.synthetic write    # data/raw/synthetic/responses_{2024,2025}.csv
+    python -m tools.synthetic check    # print targets vs reproduced values
 
 >>> SECTOR_SIZES[2024]
 {'public': 104, 'private': 98, 'nfp': 72}
@@ -81,24 +81,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import Codebook, load_codebook
 from analysis.io import write_text
-from analysis.paths import DATA_RAW
+from analysis.paths import SYNTHETIC
+from analysis.respondents.codebook import Codebook, load_codebook
 
 log = logging.getLogger(__name__)
 
-#: Printed on every figure and table made from the synthetic data.
-SYNTHETIC_NOTE = (
-    "SYNTHETIC DATA: invented respondents whose unweighted top-box shares reproduce the "
-    "published percentages (within rounding); sector split, sample size for 2025 and all "
-    "joint distributions are assumptions. Not the WIG survey microdata."
-)
-#: One-line form of :data:`SYNTHETIC_NOTE` for chart footers.
-SYNTHETIC_FOOTER = (
-    "SYNTHETIC DATA: invented respondents matching the published percentages; "
-    "joint distributions assumed"
-)
-SYNTHETIC_DIR: Path = DATA_RAW / "synthetic"
+SYNTHETIC_DIR: Path = SYNTHETIC
 SEEDS = {2024: 2024_0917, 2025: 2025_0711}
 #: Respondents per sector (assumed; 2024 total 274 as published, 2025 total assumed 278).
 SECTOR_SIZES: dict[int, dict[str, int]] = {
@@ -203,14 +192,14 @@ SECTOR_LABELS = {
 README_TEXT = """# SYNTHETIC survey exports (NOT real data)
 
 `responses_2024.csv` and `responses_2025.csv` are **SYNTHETIC**: invented respondents
-made by `python -m analysis.synthetic write` (deterministic, fixed seeds). They are
+made by `python -m tools.synthetic write` (deterministic, fixed seeds). They are
 Qualtrics-style CSV exports (three header rows, UTF-8 with BOM) and deliberately messy
 (label variants, duplicates, preview/test/spam rows, blank rows, speeders,
 straight-liners) so that the ingest and cleaning steps are exercised.
 
 Their cleaned, unweighted top-box percentages reproduce the published percentages of
 `../published.csv` within rounding, for every `level` row with a known group, except
-the conflicts listed by `python -m analysis.synthetic check`. Sector split, 2025
+the conflicts listed by `python -m tools.synthetic check`. Sector split, 2025
 sample size and all joint distributions are ASSUMPTIONS (see the module docstring of
 `analysis/synthetic.py`). Nothing here says anything about real respondents.
 
@@ -251,7 +240,7 @@ def load_targets(wave: int, codebook: Codebook | None = None) -> pd.DataFrame:
         ``stat_id, item_id, group_id, value, value_text, lo, hi`` (percent, Fractions)
         and ``sectors`` (tuple of synthetic sector codes).
     """
-    from analysis.published import load_published
+    from analysis.source.published import load_published
 
     codebook = codebook if codebook is not None else load_codebook()
     pub = load_published()
@@ -554,7 +543,7 @@ def solve_wave(wave: int, codebook: Codebook | None = None) -> tuple[dict, list[
 
 
 def _solve(wave: int, codebook: Codebook) -> tuple[dict, list[str]]:
-    from analysis.published import load_published
+    from analysis.source.published import load_published
 
     pub = load_published()
     targets = load_targets(wave, codebook)
@@ -880,17 +869,20 @@ def conflicts(wave: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Developer command line: ``write`` the exports or ``check`` them against the targets."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.synthetic")
+    parser = argparse.ArgumentParser(prog="python -m tools.synthetic")
     parser.add_argument("command", choices=["write", "check"])
     parser.add_argument("--folder", default=None, help="default data/raw/synthetic")
     args = parser.parse_args(argv)
     if args.command == "write":
         for p in write_synthetic(args.folder):
             print(f"wrote {p}")
-        print("remember: python -m analysis.checksums write data/raw (reviewed raw data changed)")
+        print(
+            "remember: python -m analysis.source.checksums write data/raw "
+            "(reviewed raw data changed)"
+        )
         return 0
-    from analysis.clean import clean_responses
-    from analysis.ingest import read_export
+    from analysis.respondents.clean import clean_responses
+    from analysis.respondents.ingest import read_export
 
     codebook = load_codebook()
     bad = 0

@@ -1,6 +1,6 @@
 """``make verify``: compare every committed output with the checksums in the manifest.
 
-``python -m analysis.verify EXPECTED_MANIFEST --stage NAME`` hashes every figure output
+``python -m analysis.tooling.verify EXPECTED_MANIFEST --stage NAME`` hashes every figure output
 and processed file listed in the manifest and exits 1 listing each file that differs or
 is missing. ``make verify`` runs it twice: on the files as committed (catches an edited
 figure) and after ``make clean all`` (catches a build that no longer reproduces them).
@@ -42,7 +42,7 @@ def compare(pinned: Mapping[str, str], root: Path = ROOT) -> list[tuple[str, str
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.verify", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m analysis.tooling.verify", description=__doc__)
     parser.add_argument("manifest", help="the expected manifest (a copy of figures/manifest.json)")
     parser.add_argument("--stage", default="check", help="label for the report")
     args = parser.parse_args(argv)

@@ -9,13 +9,14 @@ Tests are two-sided at ``alpha`` (default 0.05) on every pair of columns, with a
 multiplicity correction **within each row** (item): Holm (default), Benjamini-Hochberg
 (``"fdr_bh"``), Bonferroni, or ``"none"``.
 
-* :func:`banner` works on respondent-level data through a :class:`~analysis.survey.SurveyDesign`:
-  design-based differences of domain proportions (:func:`analysis.survey.svy_diff_prop`,
+* :func:`banner` works on respondent-level data through a
+  :class:`~analysis.stats.design.SurveyDesign`:
+  design-based differences of domain proportions (:func:`analysis.stats.design.svy_diff_prop`,
   t on the design degrees of freedom), low-base flags and suppression as in
-  :mod:`analysis.survey` (suppressed cells are not tested).
+  :mod:`analysis.stats.design` (suppressed cells are not tested).
 * :func:`banner_from_published` works on published percentages at stated (assumed) bases:
   counts ``round(pct/100 * n)`` and pooled two-proportion z tests
-  (:func:`analysis.infer.pairwise_proportions`). The bases are an assumption and the
+  (:func:`analysis.stats.proportions.pairwise_proportions`). The bases are an assumption and the
   letters are only as good as they are.
 * :func:`format_banner` lays a tidy banner out as a printable wide table.
 
@@ -41,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import StatisticalWarning
-from analysis.infer import adjust_pvalues, pairwise_proportions
-from analysis.survey import SurveyDesign, flag_low_base, svy_ciprop, svy_diff_prop
+from analysis.stats.design import SurveyDesign, flag_low_base, svy_ciprop, svy_diff_prop
+from analysis.stats.proportions import adjust_pvalues, pairwise_proportions
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +131,7 @@ def banner(
     total : bool
         Add a ``Total`` column (all respondents; not lettered, not tested).
     low_base_n, suppress_n : int, optional
-        Low-base thresholds (defaults ``analysis.survey.LOW_BASE_N`` / ``SUPPRESS_N``).
+        Low-base thresholds (defaults ``analysis.stats.design.LOW_BASE_N`` / ``SUPPRESS_N``).
 
     Returns
     -------
@@ -273,7 +274,8 @@ def banner_from_published(
     pandas.DataFrame
         ``item, column, letter, estimate, n, x, sig, method`` (``estimate`` = value/100,
         ``x`` the implied count ``round(value/100 * n)``); ``attrs["pairs"]`` holds the
-        pairwise tests (:func:`analysis.infer.pairwise_proportions` columns plus ``item``
+        pairwise tests (:func:`analysis.stats.proportions.pairwise_proportions` columns plus
+        ``item``
         and ``p_adj``).
 
     Examples

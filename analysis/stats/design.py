@@ -43,7 +43,7 @@ Where we deliberately differ:
 * When a domain's estimate is 0 or 1 (zero variance), ``beta`` uses the unweighted domain n
   as effective n, giving ``[0, upper]`` or ``[lower, 1]`` (R returns NA); ``logit`` returns
   NaN (R returns a meaningless interval near 1e-11 from a non-converged ``svyglm``).
-* Calibrated designs: weights from :mod:`analysis.weight` are used as fixed weights; R's
+* Calibrated designs: weights from :mod:`analysis.weighting.rake` are used as fixed weights; R's
   calibration (post-stratification / raking) variance reduction is not reproduced.
 * ``svy_chisq`` drops rows with a missing row or column value and uses that count as the
   table total (R keeps them in N); the ``Chisq`` row reports the first-order corrected

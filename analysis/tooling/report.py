@@ -1,6 +1,6 @@
 """The HTML report: every figure in report order with its caption, sources and statistics.
 
-``python -m analysis.report --out build/report/index.html`` writes a self-contained,
+``python -m analysis.tooling.report --out build/report/index.html`` writes a self-contained,
 offline folder (no CDN): ``index.html``, ``figures/`` (copies of the SVGs) and
 ``notebooks/`` (the executed notebooks as HTML, written by the notebook rules). For each
 figure it shows the title (the finding), subtitle, alt text, the verbatim source quote of
@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.claims import SUMMARY_COLUMNS
+from analysis.audit.claims import SUMMARY_COLUMNS
 from analysis.io import write_text
 from analysis.paths import DATA_PROCESSED, DATA_RAW, ROOT
-from analysis.registry import Figure, Registry, load_registry
+from analysis.tooling.registry import Figure, Registry, load_registry
 
 CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;
@@ -180,7 +180,7 @@ def build_report(registry: Registry, out: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.report")
+    parser = argparse.ArgumentParser(prog="python -m analysis.tooling.report")
     parser.add_argument("--out", default="build/report/index.html")
     args = parser.parse_args(argv)
     path = build_report(load_registry(), ROOT / args.out)

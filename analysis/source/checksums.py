@@ -18,8 +18,8 @@ files.
 Command line (``write`` is a developer command run after a reviewed edit of the
 raw data; the build only ever runs ``check``)::
 
-    python -m analysis.checksums check data/raw
-    python -m analysis.checksums write data/raw
+    python -m analysis.source.checksums check data/raw
+    python -m analysis.source.checksums write data/raw
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -143,7 +143,7 @@ def read_sha256sums(manifest: str | os.PathLike[str]) -> dict[str, str]:
     if not path.is_file():
         raise ChecksumError(
             f"{path}: checksum manifest not found; create it with "
-            f"`python -m analysis.checksums write {path.parent}` after reviewing the files"
+            f"`python -m analysis.source.checksums write {path.parent}` after reviewing the files"
         )
     listed: dict[str, str] = {}
     text = path.read_text(encoding="utf-8")
@@ -210,7 +210,7 @@ def check_sha256sums(folder: str | os.PathLike[str]) -> list[str]:
             parts.append(f"{len(unlisted)} unlisted file(s): {', '.join(unlisted)}")
         raise ChecksumError(
             f"{manifest}: " + "; ".join(parts) + ". If the edit was intended and reviewed, "
-            f"regenerate the manifest with `python -m analysis.checksums write {root}`; "
+            f"regenerate the manifest with `python -m analysis.source.checksums write {root}`; "
             "otherwise restore the files (e.g. `git checkout -- <file>`)."
         )
     checked = sorted(listed)
@@ -221,7 +221,7 @@ def check_sha256sums(folder: str | os.PathLike[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: ``check FOLDER`` or ``write FOLDER``; returns the exit code."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.checksums",
+        prog="python -m analysis.source.checksums",
         description="Write or check a sha256sum-format SHA256SUMS manifest for a folder.",
     )
     parser.add_argument("command", choices=["check", "write"])

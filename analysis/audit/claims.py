@@ -7,7 +7,7 @@ published rows it rests on (``stat_id_a``, ``stat_id_b`` and/or ``stat_id_change
 group, so ``increase``/``higher`` claims assert ``diff > 0``.
 
 :func:`audit_claims` tests each claim with the pooled two-proportion z test and the
-Newcombe interval of :mod:`analysis.infer`, and gives a plain-words verdict:
+Newcombe interval of :mod:`analysis.stats.proportions`, and gives a plain-words verdict:
 
 * ``"supported at 5%"``: significant and in the claimed direction;
 * ``"not distinguishable from sampling noise"``: not significant at ``alpha``;
@@ -31,8 +31,9 @@ Bases (no base is printed for 2025)
     conservative choice). These are assumptions, so every row also gives
     ``p_value_low_base`` / ``p_value_high_base`` at the ends of a plausible range
     (whole sample 150-400, sector 40-137) and ``n_needed``, the equal per-group base
-    from which the printed pair is significant (:func:`analysis.infer.min_n_significant`).
-    Composition bounds (:func:`analysis.infer.composition_bounds`) show the even split
+    from which the printed pair is significant
+    (:func:`analysis.stats.proportions.min_n_significant`). Composition bounds
+    (:func:`analysis.stats.proportions.composition_bounds`) show the even split
     is itself doubtful: if the overall 2025 communication figure (12%) and the sector
     table (14/12/21/25%) share respondents, private-sector leaders are at least half of
     the sample.
@@ -51,7 +52,7 @@ Output columns (one row per claim, sorted by ``claim_id``)
 
 Command line::
 
-    python -m analysis.claims build --out data/processed/claims_audit --level 0.95 \\
+    python -m analysis.audit.claims build --out data/processed/claims_audit --level 0.95 \\
         --base-all 274 --base-sector 68
 
 >>> Bases().base_for("all", "r25-001")
@@ -73,14 +74,14 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import DataValidationError
-from analysis.infer import (
+from analysis.io import write_table
+from analysis.source.published import load_claims, load_published, printed_decimals
+from analysis.stats.proportions import (
     adjust_pvalues,
     compare_percentages,
     granularity_consistent,
     min_n_significant,
 )
-from analysis.io import write_table
-from analysis.published import load_claims, load_published, printed_decimals
 
 __all__ = ["AUDIT_COLUMNS", "Bases", "audit_claims", "main"]
 
@@ -391,9 +392,9 @@ def audit_claims(
     Parameters
     ----------
     claims : pandas.DataFrame
-        The register (``analysis.published.load_claims()``).
+        The register (``analysis.source.published.load_claims()``).
     published : pandas.DataFrame
-        Published numbers (``analysis.published.load_published()``).
+        Published numbers (``analysis.source.published.load_published()``).
     bases : Bases, optional
         Assumed bases (default ``Bases()``: 274 whole sample, 68 per sector).
     level : float
@@ -467,7 +468,7 @@ def audit_claims(
 def main(argv: list[str] | None = None) -> int:
     """Command line ``build``: audit ``claims.csv`` and write ``<out>.csv`` and ``.parquet``."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.claims", description="Audit the 2025 report's claims."
+        prog="python -m analysis.audit.claims", description="Audit the 2025 report's claims."
     )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="write the claims audit table")

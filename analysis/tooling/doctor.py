@@ -20,8 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analysis.notebook import KERNEL_NAME
 from analysis.paths import ROOT
+from analysis.tooling.notebook import KERNEL_NAME
 
 VENV = ROOT / ".venv"
 STAMP = VENV / ".installed-from-uv.lock"

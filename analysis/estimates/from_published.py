@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.infer import proportion_ci
+from analysis.stats.proportions import proportion_ci
 
 #: Measures whose value is a percentage level (intervals make sense for these).
 LEVEL_MEASURES = ("level",)

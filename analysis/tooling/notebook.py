@@ -2,7 +2,7 @@
 
 The build calls this module once per notebook::
 
-    python -m analysis.notebook run notebooks/01_need.py build/notebooks/01_need.ipynb \\
+    python -m analysis.tooling.notebook run notebooks/01_need.py build/notebooks/01_need.ipynb \\
         --html build/report/notebooks/01_need.html -p level 0.95 -p published_path data/...
 
 Steps: read the percent-format source with jupytext; execute it with papermill on the
@@ -184,8 +184,10 @@ def run_notebook(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point: ``python -m analysis.notebook run SRC OUT [-p NAME VALUE]...``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.notebook", description=__doc__)
+    """Command line: ``python -m analysis.tooling.notebook run SRC OUT [-p NAME VALUE]...``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.tooling.notebook", description=__doc__
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="execute one notebook with papermill")
     run.add_argument("source")

@@ -32,8 +32,8 @@ for every dropped row:
 
 Build entry (the Makefile calls it; a real export is passed with ``--responses``)::
 
-    python -m analysis.clean build --wave 2024 --out data/processed/respondents_2024
-    python -m analysis.clean combine-logs --out data/processed/cleaning_log.csv \\
+    python -m analysis.respondents.clean build --wave 2024 --out data/processed/respondents_2024
+    python -m analysis.respondents.clean combine-logs --out data/processed/cleaning_log.csv \\
         data/processed/cleaning_log_2024.csv data/processed/cleaning_log_2025.csv
 
 ``build`` writes ``<out>.csv`` and ``<out>.parquet`` and the wave's log
@@ -41,7 +41,7 @@ Build entry (the Makefile calls it; a real export is passed with ``--responses``
 (kept separate so the two waves can build in parallel).
 
 >>> import pandas as pd
->>> from analysis.codebook import load_codebook
+>>> from analysis.respondents.codebook import load_codebook
 >>> from analysis.paths import TESTS
 >>> cb = load_codebook(TESTS / "data/exports/codebook.csv",
 ...                    items_path=TESTS / "data/exports/items.csv")
@@ -69,10 +69,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.codebook import META_VARIABLES, Codebook, load_codebook, normalise_text
 from analysis.errors import DataValidationError
 from analysis.io import write_csv, write_table
-from analysis.paths import DATA_PROCESSED, DATA_RAW
+from analysis.paths import DATA_PROCESSED, DATA_RAW, SYNTHETIC
+from analysis.respondents.codebook import META_VARIABLES, Codebook, load_codebook, normalise_text
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def normalise_labels(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFram
 
     Examples
     --------
-    >>> from analysis.codebook import load_codebook
+    >>> from analysis.respondents.codebook import load_codebook
     >>> df, changed = normalise_labels(pd.DataFrame({"sector": ["University"]}), load_codebook())
     >>> df["sector"].tolist(), changed
     (['edu'], 1)
@@ -286,7 +286,7 @@ def top_box(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     Derived variables (codebook ``kind == "derived"``) get ``<derived>__top`` from
     their source item with their own top box.
 
-    >>> from analysis.codebook import load_codebook
+    >>> from analysis.respondents.codebook import load_codebook
     >>> cb = load_codebook()
     >>> item = next(i for i in cb.item_ids() if cb.scale_of(i) == "agree5")
     >>> top_box(pd.DataFrame({item: ["Agree", "Disagree", None]}), cb).iloc[:, 0].tolist()
@@ -311,9 +311,9 @@ def clean_responses(
     Parameters
     ----------
     raw : pandas.DataFrame
-        Output of :func:`analysis.ingest.read_export` (original label text).
+        Output of :func:`analysis.respondents.ingest.read_export` (original label text).
     codebook : Codebook, optional
-        Default :func:`~analysis.codebook.load_codebook`.
+        Default :func:`~analysis.respondents.codebook.load_codebook`.
     config : CleanConfig, optional
         Thresholds and drop switches; defaults as documented.
 
@@ -489,7 +489,7 @@ def unweighted_levels(clean: pd.DataFrame, codebook: Codebook | None = None) -> 
 
     Examples
     --------
-    >>> from analysis.codebook import load_codebook
+    >>> from analysis.respondents.codebook import load_codebook
     >>> cb = load_codebook()
     >>> item = next(i for i in cb.item_ids() if cb.scale_of(i) == "agree5")
     >>> df = pd.DataFrame({"sector": ["nfp", "edu"], f"{item}__top": [1.0, 0.0]})
@@ -525,7 +525,7 @@ def build(
     ``responses`` None or ``"default"`` reads the committed SYNTHETIC export of ``wave``.
     Returns (the cleaned csv path, the log path).
     """
-    from analysis.ingest import read_export
+    from analysis.respondents.ingest import read_export
 
     if wave not in DEFAULT_RESPONSES:
         raise ValueError(f"wave={wave!r} is not one of {sorted(DEFAULT_RESPONSES)}")
@@ -536,12 +536,10 @@ def build(
     out = Path(out)
     csv_path, _ = write_table(clean, out)
     log_path = Path(log_path) if log_path else out.parent / f"cleaning_log_{wave}.csv"
-    from analysis.synthetic import SYNTHETIC_DIR
-
     log_df.insert(0, "wave", wave)
     log_df.insert(1, "source", src.name)
     # Figures made from this wave say SYNTHETIC when, and only when, the input was.
-    log_df.insert(2, "synthetic", Path(src).resolve().is_relative_to(SYNTHETIC_DIR.resolve()))
+    log_df.insert(2, "synthetic", Path(src).resolve().is_relative_to(SYNTHETIC.resolve()))
     write_csv(log_df, log_path)
     return csv_path, log_path
 
@@ -555,7 +553,7 @@ def combine_logs(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``build`` and ``combine-logs`` (see the module docstring)."""
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.clean", description=__doc__.split("\n")[0]
+        prog="python -m analysis.respondents.clean", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="ingest + clean one wave")

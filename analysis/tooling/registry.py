@@ -184,7 +184,8 @@ def load_registry(path: Path = REGISTRY_FILE) -> Registry:
 def makefile_rules(registry: Registry) -> str:
     """Make rules for every notebook: grouped targets, complete prerequisites, -p parameters."""
     lines = [
-        "# Generated from notebooks/registry.toml by `python -m analysis.registry makefile`.",
+        "# Generated from notebooks/registry.toml by",
+        "# `python -m analysis.tooling.registry makefile`.",
         "# Do not edit: edit the registry.",
         "",
     ]
@@ -227,7 +228,9 @@ def makefile_rules(registry: Registry) -> str:
     return "\n".join(lines)
 
 
-README_BEGIN = "<!-- figure-table: made by `python -m analysis.registry readme`; do not edit -->"
+README_BEGIN = (
+    "<!-- figure-table: made by `python -m analysis.tooling.registry readme`; do not edit -->"
+)
 README_END = "<!-- end figure-table -->"
 
 
@@ -296,8 +299,8 @@ def build_manifest(registry: Registry, processed: Sequence[Path]) -> dict[str, A
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m analysis.registry makefile|manifest|list``."""
-    parser = argparse.ArgumentParser(prog="python -m analysis.registry")
+    """``python -m analysis.tooling.registry makefile|manifest|list``."""
+    parser = argparse.ArgumentParser(prog="python -m analysis.tooling.registry")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("makefile", help="print the generated make rules")
     man = sub.add_parser("manifest", help="write figures/manifest.json")

@@ -1,0 +1,1 @@
+"""Stage 6, audit: the report's claims tested against the estimates."""

@@ -1,0 +1,1 @@
+"""Stage 2, respondents: the questionnaire codebook, export readers and logged cleaning."""

@@ -1,0 +1,1 @@
+"""Stage 4, statistics: proportions from printed numbers, design-based estimation, banners."""

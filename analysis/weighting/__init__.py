@@ -1,0 +1,1 @@
+"""Stage 3, weighting: raking, post-stratification and trimming, with diagnostics."""
