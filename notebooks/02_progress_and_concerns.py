@@ -29,7 +29,7 @@ alpha = 0.05
 ci_method = "wilson"
 
 # %%
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, save_figure
 from analysis.tooling.registry import load_registry

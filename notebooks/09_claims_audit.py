@@ -30,7 +30,7 @@ base_sector = 68
 # %%
 
 from analysis.audit.claims import SUMMARY_COLUMNS
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import forest, save_figure
 from analysis.tooling.registry import load_registry
@@ -52,7 +52,12 @@ testable["label"] = [
     f"{r.claim_id} {r.topic} ({r.direction.replace('_', ' ')}): {r.value_b:g}% vs {r.value_a:g}%"
     for r in testable.itertuples()
 ]
-testable["verdict"] = testable["verdict_short"]
+# Interim, until the audit stores analysis.vocab.Verdict values: its words to the enum.
+testable["verdict"] = [
+    next(v for k, v in (("supported", "supported"), ("contradicted", "contradicted"),
+                        ("not dist", "not_distinguishable"), ("", "untestable")) if s.startswith(k))
+    for s in testable["verdict_short"]
+]  # fmt: skip
 fig, plotted = forest(
     testable,
     title=spec.title,

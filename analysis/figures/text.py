@@ -131,3 +131,25 @@ def interval_words(low: float, high: float, *, level: float, unit: str = "points
     if unit == "%":
         return f"{format_level(level)} interval {lo:.1f}% to {hi:.1f}%"
     return f"{format_level(level)} interval {lo:.1f} to {hi:.1f} {unit}"
+
+
+#: Interval method ids (estimates' ``ci_method``) -> names for readers.
+METHOD_NAMES: dict[str, str] = {
+    "wilson": "Wilson",
+    "clopper-pearson": "Clopper-Pearson",
+    "exact": "Clopper-Pearson",
+    "beta": "Korn-Graubard",
+    "agresti-coull": "Agresti-Coull",
+    "jeffreys": "Jeffreys",
+    "logit": "logit",
+    "mean": "Wald",
+}
+
+
+def method_name(method: str) -> str:
+    """Reader's name of an interval method id.
+
+    >>> method_name("beta"), method_name("wilson"), method_name("unknown-id")
+    ('Korn-Graubard', 'Wilson', 'unknown-id')
+    """
+    return METHOD_NAMES.get(str(method), str(method))

@@ -562,10 +562,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="default",
         help="export path, or 'default' for the committed SYNTHETIC export",
     )
-    b.add_argument("--wave", type=int, required=True, choices=sorted(DEFAULT_RESPONSES))
+    b.add_argument("--wave", type=int, required=True)
     b.add_argument("--out", default=None, help="output stem (default data/processed/respondents_W)")
     b.add_argument("--log", default=None, help="log path (default <out dir>/cleaning_log_W.csv)")
     b.add_argument("--format", default="auto")
+    b.add_argument("--codebook", default=None, help="codebook.csv (options and items beside it)")
+    b.add_argument("--questionnaire", default=None, help="questionnaire version (default: wave)")
     c = sub.add_parser("combine-logs", help="stack per-wave logs")
     c.add_argument("--out", required=True)
     c.add_argument("logs", nargs="+")
