@@ -134,9 +134,10 @@ $(PUBLISHED) &: $(RAW_PUBLISHED) $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.source.published build --raw data/raw --out data/processed/published
 
 $(AUDIT) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
-		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
+		build/params/BASE_SECTOR build/params/DEFF $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.audit.claims build --raw data/raw --out data/processed/claims_audit \
-		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
+		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR) \
+		--deff $(DEFF)
 
 # One rule per wave (cleaned respondents and that wave's cleaning log), then the combined log.
 define respondents_rule
