@@ -337,6 +337,22 @@ def test_group_vs_total_claim_over_the_share_range():
         assert Verdict(row.verdict) is expected
     assert Verdict(cl.audit_claims(claims, pub, deff=1.0).iloc[0].verdict) is S
     assert Verdict(cl.audit_claims(claims, pub, deff=1.5).iloc[0].verdict) is D
+    # 64% in the group cannot come with 10% overall unless the group is under 15.5% of all
+    low = pub.assign(value=[64.0, 10.0], value_text=["64%", "10%"])
+    row = cl.audit_claims(claims, low, cl.Bases(sector_range=(50, 137))).iloc[0]
+    assert row.verdict == Verdict.UNTESTABLE.value
+    assert row.untestable == Untestable.SHARES_INFEASIBLE.value
+    # two options of one question with different printed bases are a register error
+    nan = math.nan
+    items = _pub(
+        [
+            ("x-001", 2025, "i", "all", "level", 64.0, nan, nan, "64%", 200, "published"),
+            ("x-002", 2025, "j", "all", "level", 50.0, nan, nan, "50%", 274, "published"),
+        ]
+    )
+    paired = _claims([("c01", "between_items", "higher", "x-001", "x-002", nan, "all")])
+    with pytest.raises(DataValidationError, match="claims.csv, row 2: c01: two options"):
+        cl.audit_claims(paired, items)
 
 
 # ------------------------------------------------------------------ the register

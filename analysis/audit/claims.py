@@ -176,6 +176,7 @@ from analysis.stats.proportions import (
     compare_independent,
     compare_paired_margins,
     critical_z,
+    feasible_shares,
     flip_deff,
     granularity_consistent,
     group_vs_total_range,
@@ -780,12 +781,15 @@ def _audit_one(
         test_kw["share_range"] = bases.share_range
     else:
         test_kw["share_range"] = (math.nan, math.nan)
+    if kind == ComparisonKind.GROUP_VS_TOTAL:
+        p_g = percent_to_count(value_a, n_a) / n_a
+        p_t = percent_to_count(value_b, n_b) / n_b
+        if feasible_shares(p_g, p_t)[1] < bases.share_range[0]:
+            return untestable(Untestable.SHARES_INFEASIBLE, {})
     try:
         res = _test_at(kind, value_a, value_b, n_a, n_b, **test_kw)
     except ValueError as err:
-        if kind == ComparisonKind.GROUP_VS_TOTAL and "no share" in str(err):
-            return untestable(Untestable.SHARES_INFEASIBLE, {})
-        raise
+        raise DataValidationError(f"{claim_id}: {err}", file="claims.csv", row=line) from err
     z_least, z_most = res.pop("statistic"), res.pop("z_most")
     out.update(res)
     out["statistic"] = z_least
@@ -806,15 +810,17 @@ def _audit_one(
         kind, out["estimate_b"], n_a, n_b, sign, deff=deff, alpha=alpha, power=power, share=share
     )
     for end, idx in (("low", 0), ("high", 1)):
-        lo_a, lo_b = (
-            bases.range_for(row_a["group_id"])[idx],
-            bases.range_for(row_b["group_id"])[idx],
+        end_a = bases.range_for(row_a["group_id"])[idx]
+        end_b = (
+            end_a
+            if kind == ComparisonKind.BETWEEN_ITEMS
+            else bases.range_for(row_b["group_id"])[idx]
         )
-        if kind == ComparisonKind.BETWEEN_ITEMS:
-            lo_b = lo_a
-        out[f"p_value_{end}_base"] = _test_at(kind, value_a, value_b, lo_a, lo_b, **test_kw)[
-            "p_value"
-        ]
+        try:
+            at_end = _test_at(kind, value_a, value_b, end_a, end_b, **test_kw)["p_value"]
+        except ValueError:  # e.g. no feasible share once the counts are re-rounded there
+            at_end = math.nan
+        out[f"p_value_{end}_base"] = at_end
     out["granular_a"] = _granular(row_a, value_a, n_a)
     out["granular_b"] = _granular(row_b, value_b, n_b)
     printed = value_a - value_b
