@@ -168,6 +168,31 @@ def test_c04_flip_points_by_level(grid):
             assert grid[(deff, level)].loc["c04", "flip_deff"] == pytest.approx(flip, abs=5e-5)
 
 
+def test_private_optimism_and_most_positive_over_the_grid(grid):
+    # c24 private 50% -> 37% at 68 per wave: 34 and 25 (25.16); never significant on the grid
+    z1, _ = proportions_ztest([25, 34], [68, 68])  # statsmodels, DEFF 1: z = -1.557
+    for (deff, level), audit in grid.items():
+        alpha = round(1 - level, 10)
+        row = audit.loc["c24"]
+        _, p = proportions_ztest([25 / deff, 34 / deff], [68 / deff, 68 / deff])
+        assert row.p_value == pytest.approx(p, rel=1e-10) and row.verdict == N.value
+        assert row.flip_deff == pytest.approx((z1 / _z_crit(alpha)) ** 2, rel=1e-10)
+    # "Non-profit leaders remain the most positive" (s27) needs c27, c28 and c29 supported:
+    # c28 (64% vs 50%: p = 0.083 at DEFF 1, 0.095 at 1.08) passes at alpha 0.10 only, and
+    # c29 (vs public) is untestable, so the statement is never supported.
+    expected = {
+        (1.0, 0.9): ("untestable", "c29"),
+        (1.08, 0.9): ("untestable", "c29"),
+        (1.5, 0.9): ("not_distinguishable", "c28;c29"),
+        (1.0, 0.95): ("not_distinguishable", "c28;c29"),
+        (1.08, 0.95): ("not_distinguishable", "c28;c29"),
+        (1.5, 0.99): ("not_distinguishable", "c28;c29"),
+    }
+    for key, (verdict, failing) in expected.items():
+        row = grid[key].loc["c27"]
+        assert (row.statement_verdict, row.statement_failing) == (verdict, failing), key
+
+
 def test_private_optimism_drop_at_274_and_at_the_default_sector_base(register, published):
     # 50% and 37% of 274: 137 and round_half_up(101.38) = 101 respondents.
     register = register[register["claim_id"] == "c24"]
