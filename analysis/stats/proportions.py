@@ -1,4 +1,15 @@
-"""Significance tests, intervals, power, granularity and composition bounds.
+"""Inference from printed numbers: tests, intervals, design effects, dependent comparisons, MDD.
+
+Independent samples: :func:`compare_proportions` / :func:`compare_percentages` (pooled z,
+Newcombe interval, Fisher) and :func:`compare_independent` (the same at effective bases
+``n / deff``). Dependent comparisons where only the margins are printed:
+:func:`paired_test` (two options answered by the same respondents, known joint: McNemar z),
+:func:`paired_joints` and :func:`compare_paired_margins` (every joint within the Fréchet
+bounds of the two margins), :func:`group_vs_total_test` (a group inside the total, known
+share) and :func:`group_vs_total_range` (share over a stated range). Design effect:
+:func:`check_deff`, :func:`flip_deff` (the DEFF at which a test crosses alpha). Sample size:
+:func:`min_detectable_difference` (MDD by base, design and DEFF), :func:`min_n_significant`,
+:func:`power_two_proportions`.
 
 Every public function returns a tidy :class:`pandas.DataFrame`, one row per
 result. Columns use the project's fixed names wherever they apply:
@@ -8,8 +19,7 @@ result. Columns use the project's fixed names wherever they apply:
 ``estimate``
     Point estimate (a proportion on the 0-1 scale).
 ``diff``
-    ``p1 - p2`` on the 0-1 scale (in :func:`min_detectable_difference`,
-    ``p_alt - p_base``).
+    ``p1 - p2`` (or ``p_a - p_b``, ``p_g - p_t``) on the 0-1 scale.
 ``se``
     Standard error: for a single proportion the Wald ``sqrt(p(1-p)/n)``; for
     a difference the pooled standard error used by the z test.
@@ -26,6 +36,14 @@ result. Columns use the project's fixed names wherever they apply:
     ``multipletests``) over the family passed in.
 ``statistic, dof``
     Test statistic and degrees of freedom (chi-square tests).
+``deff, n_eff`` (``n1_eff``, ``n2_eff``)
+    Design effect applied and the effective bases ``n / deff``.
+``p_value_min, p_value_max``
+    Range of the p-value over an unknown dependence (joint answers of two options, or a
+    group's share of the total); ``p_value``, ``z``, ``se`` there are those of the least
+    favourable case (the largest p), ``ci_low``/``ci_high`` the union of the intervals.
+``mdd``
+    Minimum detectable difference (0-1, magnitude) at a target power.
 ``power``
     Power (0-1) of the two-sided test at ``alpha``.
 ``method``
