@@ -208,17 +208,19 @@ $(PUBLISHED) &: $(RAW_PUBLISHED) $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.source.published build --raw data/raw --out data/processed/published
 
 $(AUDIT) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
-		build/params/BASE_SECTOR $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
+		build/params/BASE_SECTOR build/params/DEFF $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.audit.claims build --raw data/raw --out data/processed/claims_audit \
-		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR)
+		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR) \
+		--deff $(DEFF)
 
 $(ESTIMATES) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
-		build/params/BASE_SECTOR build/params/CI_METHOD $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
+		build/params/BASE_SECTOR build/params/CI_METHOD build/params/DEFF $(PACKAGE_SRC) \
+		$(ENV_STAMP) | $(RAW_CHECKED)
 	$(PY) -m analysis.estimates.from_published build --raw data/raw \
 		--out data/processed/estimates_published \
 		--comparisons-out data/processed/comparisons_published \
 		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR) \
-		--ci-method $(CI_METHOD)
+		--ci-method $(CI_METHOD) --deff $(DEFF)
 
 # The wave edition: clean each export, then weight and estimate (build/waves/<WAVE>/data).
 # A user's export is only ever read; its cleaned copy and log go under build/.

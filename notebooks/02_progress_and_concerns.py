@@ -100,7 +100,7 @@ if audit_file.exists():
             continue
         r = hit.iloc[0]
         print(
-            f"{label} ({r.claim_id}): {100 * r['diff']:+.1f} points "
+            f"{label} ({r.comparison_id}): {100 * r['diff']:+.1f} points "
             f"[{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}] at n={r.n_a:.0f} per wave, "
             f"p = {r.p_value:.3f} (Holm-adjusted {r.p_holm:.3f}; alpha = {alpha:g}): {r.verdict}."
         )

@@ -49,15 +49,11 @@ audit[SUMMARY_COLUMNS]
 # %%
 testable = audit[audit["p_value"].notna() & audit["diff"].notna()].reset_index(drop=True)
 testable["label"] = [
-    f"{r.claim_id} {r.topic} ({r.direction.replace('_', ' ')}): {r.value_b:g}% vs {r.value_a:g}%"
+    f"{r.comparison_id} {r.topic} ({r.direction}): "
+    f"{100 * r.estimate_b:.0f}% vs {100 * r.estimate_a:.0f}%"
     for r in testable.itertuples()
 ]
-# Interim, until the audit stores analysis.vocab.Verdict values: its words to the enum.
-testable["verdict"] = [
-    next(v for k, v in (("supported", "supported"), ("contradicted", "contradicted"),
-                        ("not dist", "not_distinguishable"), ("", "untestable")) if s.startswith(k))
-    for s in testable["verdict_short"]
-]  # fmt: skip
+
 fig, plotted = forest(
     testable,
     title=spec.title,
@@ -67,7 +63,7 @@ fig, plotted = forest(
     note=f"Lines show {level:.0%} Newcombe hybrid-score intervals; verdicts at alpha={alpha:g}",
     order="given",
 )
-plotted["claim_id"] = testable["claim_id"].to_numpy()
+plotted["claim_id"] = testable["comparison_id"].to_numpy()
 plotted["stat_id"] = (testable["stat_id_a"] + ";" + testable["stat_id_b"]).to_numpy()
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig

@@ -153,3 +153,116 @@ def method_name(method: str) -> str:
     ('Korn-Graubard', 'Wilson', 'unknown-id')
     """
     return METHOD_NAMES.get(str(method), str(method))
+
+
+# ----------------------------------------------------------------------------- claims audit
+#: Why a claim cannot be tested (or only its direction read): code -> words. The codes are
+#: ``analysis.audit.codes.Untestable``; fields in braces come from the audit row.
+UNTESTABLE_WORDS: dict[str, str] = {
+    "no_figure": "no {side} figure in the register",
+    "level_lost": "the {wave} level is not published or was lost in extraction ({stat_id})",
+    "not_a_level": "the {side} figure {stat_id} is a {measure} ({value_text}), not a level",
+    "bound_significant": (
+        "the level is only bounded and the comparison is significant at the bound, so the "
+        "verdict depends on the unknown value"
+    ),
+    "no_change_needs_levels": "'no change' needs two printed levels",
+    "change_only": "only the change {value_text} is printed, not the levels",
+    "difference_of_changes": (
+        "the claim compares two changes; the printed-number audit compares levels, and the "
+        "levels these changes need are not all printed"
+    ),
+    "shares_infeasible": (
+        "no share of the group in the total within the stated range fits the two printed levels"
+    ),
+}
+
+
+def untestable_words(code: str, **fields: object) -> str:
+    """Words for an untestable (or direction-only) reason code, filled from the row's fields.
+
+    >>> untestable_words("level_lost", wave=2024, stat_id="r25-050")
+    'the 2024 level is not published or was lost in extraction (r25-050)'
+    >>> untestable_words("no_figure", side="comparison")
+    'no comparison figure in the register'
+    """
+    return UNTESTABLE_WORDS[code].format(**fields)
+
+
+#: Change check (printed change against the printed levels): code -> words.
+CHANGE_CHECK_WORDS: dict[str, str] = {
+    "matches_points": "printed {change} matches the level difference {points} pp",
+    "matches_relative": "printed {change} matches the relative change {relative}%",
+    "matches_neither": "printed {change} matches neither {points} pp nor {relative}%",
+}
+
+
+def change_check_words(code: str, *, change: float, points: float, relative: float) -> str:
+    """Words for a change check: the printed change against the difference of printed levels.
+
+    ``points`` is the level difference in percentage points, ``relative`` in per cent of
+    the earlier level (NaN when it is 0).
+
+    >>> change_check_words("matches_points", change=-14, points=-13.6, relative=-59.1)
+    'printed -14 matches the level difference -13.6 pp'
+    """
+    rel = "n/a" if math.isnan(relative) else f"{relative:+.1f}"
+    return CHANGE_CHECK_WORDS[code].format(
+        change=f"{change:g}", points=f"{points:+.1f}", relative=rel
+    )
+
+
+#: Notes on how a claim was tested: code -> words (fields in braces from the audit row).
+NOTE_WORDS: dict[str, str] = {
+    "range_least_favourable": "least favourable end of the printed range tested",
+    "bound_most_favourable": "not significant even at the most favourable value the bound allows",
+    "printed_equal": "the printed values are equal",
+    "printed_against": "the printed values move against the claim",
+    "equivalence_not_shown": (
+        "consistent with no change; equivalence is not shown (see the interval)"
+    ),
+    "change_lost": "the size of the change is lost too ({stat_id_change})",
+    "overlap_joint": (
+        "{p_range} over every joint answer pattern the two printed margins allow (respondents "
+        "choosing both: {low} to {high})"
+    ),
+    "overlap_share": (
+        "{p_range} over the group's share of the total from {low} to {high} (stated range, "
+        "cut to the shares the two levels allow)"
+    ),
+}
+
+
+def p_range_words(p_min: float, p_max: float) -> str:
+    """A range of p-values in words.
+
+    >>> p_range_words(0.0253, 0.7355), p_range_words(0.00001, 0.2179)
+    ('p from 0.025 to 0.736', 'p from <0.001 to 0.218')
+    """
+
+    def bare(p: float) -> str:
+        return format_p(p).removeprefix("p = ").replace("p < ", "<")
+
+    return f"p from {bare(p_min)} to {bare(p_max)}"
+
+
+def note_words(code: str, **fields: object) -> str:
+    """Words for one audit note code.
+
+    >>> note_words("range_least_favourable")
+    'least favourable end of the printed range tested'
+    """
+    return NOTE_WORDS[code].format(**fields)
+
+
+def deff_source_words(deff: float, *, default: float, default_source: str) -> str:
+    """Where the design effect of an audit comes from.
+
+    >>> deff_source_words(1.5, default=1.08, default_source="Kish")
+    'DEFF = 1.5 set for this run (default 1.08: Kish)'
+    >>> deff_source_words(1.08, default=1.08, default_source="Kish")
+    'DEFF = 1.08 (default: Kish)'
+    """
+    if math.isclose(deff, default, rel_tol=0, abs_tol=1e-12):
+        return f"DEFF = {deff:g} (default: {default_source})"
+    return f"DEFF = {deff:g} set for this run (default {default:g}: {default_source})"
