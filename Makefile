@@ -97,9 +97,9 @@ $(call write_stamp,$(WAVE_DIR)/params/RESPONSES,$(RESPONSES),$(RESPONSES))
 $(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_RESPONSES,$(PREVIOUS_RESPONSES),$(PREVIOUS_RESPONSES))
 $(call write_stamp,$(WAVE_DIR)/params/CODEBOOK,$(CODEBOOK),$(CODEBOOK_FILES))
 $(call write_stamp,$(WAVE_DIR)/params/TARGETS,$(TARGETS),$(TARGETS))
-$(call write_stamp,$(WAVE_DIR)/params/WEIGHTING,$(WEIGHTING))
-$(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_WAVE,$(PREVIOUS_WAVE))
-$(call write_stamp,$(WAVE_DIR)/params/QUESTIONNAIRE,$(QUESTIONNAIRE))
+$(call write_stamp,$(WAVE_DIR)/params/WEIGHTING,$(WEIGHTING),)
+$(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_WAVE,$(PREVIOUS_WAVE),)
+$(call write_stamp,$(WAVE_DIR)/params/QUESTIONNAIRE,$(QUESTIONNAIRE),)
 endif
 $(WAVE_STAMPS): ;
 
@@ -204,18 +204,19 @@ $(RAW_CHECKED): $(RAW_FILES) $(ENV_STAMP)
 	$(PY) -m analysis.source.checksums check data/raw
 	@cp data/raw/SHA256SUMS $@
 
-$(PUBLISHED) &: $(RAW_PUBLISHED) $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
+$(PUBLISHED) &: $(RAW_PUBLISHED) $(PACKAGE_SRC) $(ENV_STAMP) Makefile | $(RAW_CHECKED)
 	$(PY) -m analysis.source.published build --raw data/raw --out data/processed/published
 
 $(AUDIT) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
-		build/params/BASE_SECTOR build/params/DEFF $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
+		build/params/BASE_SECTOR build/params/DEFF $(PACKAGE_SRC) $(ENV_STAMP) Makefile \
+		| $(RAW_CHECKED)
 	$(PY) -m analysis.audit.claims build --raw data/raw --out data/processed/claims_audit \
 		--level $(LEVEL) --alpha $(ALPHA) --base-all $(BASE_ALL) --base-sector $(BASE_SECTOR) \
 		--deff $(DEFF)
 
 $(ESTIMATES) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/params/BASE_ALL \
 		build/params/BASE_SECTOR build/params/CI_METHOD build/params/DEFF $(PACKAGE_SRC) \
-		$(ENV_STAMP) | $(RAW_CHECKED)
+		$(ENV_STAMP) Makefile | $(RAW_CHECKED)
 	$(PY) -m analysis.estimates.from_published build --raw data/raw \
 		--out data/processed/estimates_published \
 		--comparisons-out data/processed/comparisons_published \
@@ -226,7 +227,7 @@ $(ESTIMATES) &: $(RAW_PUBLISHED) build/params/LEVEL build/params/ALPHA build/par
 # A user's export is only ever read; its cleaned copy and log go under build/.
 $(WAVE_CLEAN) $(WAVE_DIR)/data/cleaning_log_$(WAVE).csv &: $(WAVE_DIR)/params/RESPONSES \
 		$(WAVE_DIR)/params/CODEBOOK $(WAVE_DIR)/params/QUESTIONNAIRE $(PACKAGE_SRC) $(ENV_STAMP) \
-		| $(RAW_CHECKED)
+		Makefile | $(RAW_CHECKED)
 	@[ -n "$(strip $(RESPONSES))" ] || { echo "make: WAVE=$(WAVE) has no synthetic export:" \
 		"give its export with RESPONSES=path/to/export.csv (see README, 'Run the report on a new wave')" >&2; exit 2; }
 	$(PY) -m analysis.respondents.clean build --responses "$(RESPONSES)" --wave $(WAVE) \
@@ -235,7 +236,7 @@ $(WAVE_CLEAN) $(WAVE_DIR)/data/cleaning_log_$(WAVE).csv &: $(WAVE_DIR)/params/RE
 
 $(WAVE_DIR)/data/respondents_$(PREVIOUS_WAVE).parquet \
 $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv &: $(WAVE_DIR)/params/PREVIOUS_RESPONSES \
-		$(WAVE_DIR)/params/CODEBOOK $(PACKAGE_SRC) $(ENV_STAMP) | $(RAW_CHECKED)
+		$(WAVE_DIR)/params/CODEBOOK $(PACKAGE_SRC) $(ENV_STAMP) Makefile | $(RAW_CHECKED)
 	$(PY) -m analysis.respondents.clean build --responses "$(PREVIOUS_RESPONSES)" \
 		--wave $(PREVIOUS_WAVE) --codebook $(CODEBOOK) \
 		--out $(WAVE_DIR)/data/respondents_$(PREVIOUS_WAVE) \
@@ -243,7 +244,7 @@ $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv &: $(WAVE_DIR)/params/PREVIOU
 
 $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS \
 		$(WAVE_DIR)/params/WEIGHTING $(WAVE_DIR)/params/PREVIOUS_WAVE build/params/LEVEL \
-		build/params/ALPHA $(PACKAGE_SRC) $(ENV_STAMP)
+		build/params/ALPHA $(PACKAGE_SRC) $(ENV_STAMP) Makefile
 	$(PY) -m analysis.estimates.wave build --wave $(WAVE) \
 		--respondents $(WAVE_CLEAN) --log $(WAVE_DIR)/data/cleaning_log_$(WAVE).csv \
 		$(if $(WAVE_CLEAN_PREVIOUS),--previous $(WAVE_CLEAN_PREVIOUS) \

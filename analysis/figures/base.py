@@ -227,7 +227,10 @@ def plot_rows(
                 printed = None if row is None else row.value_text
                 estimate = None if row is None else row.estimate
                 if drawn:
-                    shown = printed if isinstance(printed, str) else text.format_pct(estimate)
+                    # Printed levels keep their printed precision (9.4%, 58.6%); estimates
+                    # from respondents are labelled with one precision per chart.
+                    decimals = None if status is Status.PUBLISHED else 0
+                    shown = text.format_pct(estimate, decimals=decimals)
                     plot_status = "published"
                 elif status is Status.LOST:
                     shown, plot_status = "not published", "not_published"
