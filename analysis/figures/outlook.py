@@ -209,7 +209,7 @@ def build(
         order=[SECTOR_STYLE[g].label for g in groups] if len(groups) > 1 else "given",
     )
     plotted = plotted.merge(
-        rows[["group_id", "wave", "stat_id", "estimate_status"]],
+        rows[["group_id", "wave", "estimate_status"]],
         on=["group_id", "wave"],
         how="left",
     )
