@@ -96,6 +96,28 @@ def _assert_all_text_inside(fig) -> None:
         assert ext.y0 >= box.y0 - 0.5 and ext.y1 <= box.y1 + 0.5, t.get_text()
 
 
+def _assert_labels_clear_of_whiskers(fig, ax) -> None:
+    """No value label's rendered box meets a whisker segment (line or cap) of the axes."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() != "not-published"]
+    assert boxes
+    for c in ax.collections:
+        for seg in getattr(c, "get_segments", list)():
+            (x0, y0), (x1, y1) = ax.transData.transform(seg[:2])
+            for box in boxes:
+                xs = sorted((x0, x1))
+                ys = sorted((y0, y1))
+                overlap_x = (
+                    xs[0] < box.x1
+                    and box.x0 < xs[1]
+                    or xs[0] == xs[1]
+                    and (box.x0 <= xs[0] <= box.x1)
+                )
+                overlap_y = ys[0] <= box.y1 and box.y0 <= ys[1]
+                assert not (overlap_x and overlap_y), ("label meets a whisker", box, seg)
+
+
 @pytest.fixture
 def enablers() -> pd.DataFrame:
     # 2025 report (seed 000): shared goals 71%, strong leadership 61%, trust 58.6%;
@@ -228,10 +250,13 @@ def test_hbar_whiskers_are_wilson_intervals(enablers):
     spans = sorted((round(s[0][0], 6), round(s[1][0], 6)) for s in segs if len(s) == 2)
     expected = sorted((round(a, 6), round(b, 6)) for a, b in zip(lo * 100, hi * 100, strict=True))
     assert [sp for sp in spans if sp[0] != sp[1]] == expected
-    # labels sit beyond the upper whisker
+    # labels sit at the end of the bar (the value), not at the end of the whisker...
     for t in ax.texts:
         row = plotted[plotted["display_text"] == t.get_text()].iloc[0]
-        assert t.xy[0] == pytest.approx(row["ci_high"])
+        assert t.xy[0] == pytest.approx(row["value"])
+        assert t.xy[0] < row["ci_high"]
+    # ...and clear of it: no label's box meets a whisker line or its caps
+    _assert_labels_clear_of_whiskers(fig, ax)
     with pytest.raises(ValueError, match="contain the value"):
         hbar(df.assign(ci_low=df["value"] + 1), **TEXT)
 
@@ -279,6 +304,38 @@ def test_grouped_hbar_sector_colours_and_missing_cell(sectors):
         "Higher education",
     ]
     _assert_all_text_inside(fig)
+
+
+def test_grouped_hbar_labels_at_bar_end_clear_of_whiskers(sectors):
+    # Wilson 95% intervals at an assumed n=68 per sector (statsmodels)
+    df = sectors.copy()
+    lo, hi = proportion_confint(np.round(df["value"] / 100 * 68), 68, method="wilson")
+    df["ci_low"], df["ci_high"] = lo * 100, hi * 100
+    fig, plotted = grouped_hbar(df, **TEXT)
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_gid() == "bar-label"]
+    assert len(labels) == 7
+    for t in labels:
+        bar = next(
+            b for b in _bars(ax) if abs(_centre_y(b) - t.xy[1]) < 1e-9
+        )  # the label's own bar
+        assert t.xy[0] == pytest.approx(bar.get_width())
+    _assert_labels_clear_of_whiskers(fig, ax)
+    _assert_all_text_inside(fig)
+    # without intervals the label is centred on the bar, as before
+    fig2, _ = grouped_hbar(sectors, **TEXT)
+    assert all(t.get_va() == "center" for t in fig2.axes[0].texts)
+
+
+def test_labels_have_one_precision_per_chart_and_no_spaced_percent():
+    df = pd.DataFrame({"label": ["a", "b", "c"], "value": [25.0, 9.4, 50.0]})
+    _, plotted = hbar(df, **TEXT, order="given")
+    assert plotted["display_text"].tolist() == ["25.0%", "9.4%", "50.0%"]
+    _, plotted = hbar(df.assign(value=[25.0, 9.0, 50.0]), **TEXT, order="given")
+    assert plotted["display_text"].tolist() == ["25%", "9%", "50%"]
+    # a printed "92 %" is labelled "92%" (the figure never spaces a percentage)
+    _, plotted = hbar(df.assign(value_text=["25%", "9.4%", "50 %"]), **TEXT, order="given")
+    assert plotted["display_text"].tolist() == ["25%", "9.4%", "50%"]
 
 
 def test_grouped_hbar_panels_share_one_scale(sectors):
@@ -332,6 +389,56 @@ def test_dumbbell_markers_labels_and_missing_endpoint(optimism):
     _assert_all_text_inside(fig)
 
 
+def _marker_boxes(fig, ax) -> dict:
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    out = {}
+    for c in ax.collections:
+        gid = c.get_gid() or ""
+        if gid.startswith("marker-"):
+            ((x, y),) = c.get_offsets()
+            out[(round(y), gid)] = (x, y, c.get_window_extent(renderer))
+    return out
+
+
+def test_dumbbell_coinciding_markers_both_visible_and_labelled():
+    # 2025 report: belief 92% in 2024 and 2025 (same value); rating 11% to 12% (markers
+    # touch); regulation 30% to 25% (apart).
+    df = pd.DataFrame(
+        {
+            "label": ["Belief"] * 2 + ["Rating"] * 2 + ["Regulation"] * 2,
+            "wave": [2024, 2025] * 3,
+            "value": [92.0, 92.0, 11.0, 12.0, 30.0, 25.0],
+            "ci_low": [88.0, 88.0, 7.7, 8.6, 24.6, 20.2],
+            "ci_high": [94.7, 94.7, 15.4, 16.6, 35.8, 30.9],
+        }
+    )
+    fig, plotted = dumbbell(df, **TEXT, order="given")
+    ax = fig.axes[0]
+    boxes = _marker_boxes(fig, ax)
+    for row in (0, 1):  # both markers drawn at their true x, apart vertically
+        x0, y0, b0 = boxes[(row, "marker-earlier")]
+        x1, y1, b1 = boxes[(row, "marker-later")]
+        assert (x0, x1) == tuple(df["value"].iloc[2 * row : 2 * row + 2])
+        assert y0 < row < y1  # earlier above the row's centre, later below
+        assert b0.y1 < b1.y0 or b1.y1 < b0.y0  # the boxes do not overlap
+    x0, y0, _ = boxes[(2, "marker-earlier")]
+    assert y0 == 2  # markers far apart stay on the row's centre line
+    texts = [t.get_text() for t in ax.texts]
+    assert "92% in 2024 and 2025" in texts and texts.count("92%") == 0
+    assert {"11%", "12%"} <= set(texts)
+    # interval lines move out with the markers: none crosses a marker
+    for row in (0, 1):
+        for line in ax.lines:
+            ys = set(line.get_ydata())
+            if len(ys) == 1 and abs(next(iter(ys)) - row) < 0.5:
+                y = next(iter(ys))
+                assert abs(y - row) > abs(boxes[(row, "marker-earlier")][1] - row)
+    assert "Belief: 92% in both 2024 and 2025" in get_alt_text(fig)
+    assert plotted["display_text"].tolist()[:2] == ["92%", "92%"]
+    _assert_all_text_inside(fig)
+
+
 def test_dumbbell_bound_is_shown_as_printed_without_marker():
     # 2025 report (seed 000): tangible outcomes 26% in 2024, "less than 3 in 10" in 2025
     df = pd.DataFrame(
@@ -380,7 +487,7 @@ def test_forest_colours_and_shapes_by_verdict():
             "diff": [-0.13, -0.167, -0.05],
             "ci_low": [-0.29, -0.24, -0.12],
             "ci_high": [0.035, -0.09, 0.02],
-            "verdict": ["inconclusive", "supported", "inconclusive"],
+            "verdict": ["not_distinguishable", "supported", "not_distinguishable"],
         }
     )
     fig, plotted = forest(df, **TEXT)
@@ -392,47 +499,54 @@ def test_forest_colours_and_shapes_by_verdict():
         "-5.0 [-12.0, 2.0]",
     ]
     points = {c.get_gid(): c for c in ax.collections if (c.get_gid() or "").startswith("verd")}
-    assert set(points) == {"verdict-inconclusive", "verdict-supported"}
+    assert set(points) == {"verdict-not_distinguishable", "verdict-supported"}
     colours = {to_hex(c.get_facecolor()[0]) for c in points.values()}
     assert len(colours) == 2
     assert (
-        points["verdict-supported"].get_paths()[0] != points["verdict-inconclusive"].get_paths()[0]
+        points["verdict-supported"].get_paths()[0]
+        != points["verdict-not_distinguishable"].get_paths()[0]
     )
     zero = [ln for ln in ax.lines if list(ln.get_xdata()) == [0, 0]]
     assert len(zero) == 1
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Inconclusive", "Supported"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "Not distinguishable",
+        "Supported",
+    ]
     _assert_all_text_inside(fig)
     with pytest.raises(ValueError, match="contain the estimate"):
         forest(df.assign(ci_low=0.5), **TEXT)
 
 
-def test_forest_recognises_claims_audit_verdict_wordings():
-    # wordings written by analysis.audit.claims.audit_claims (verdict before any ":")
-    verdicts = [
-        "supported at alpha = 0.05",
-        "not distinguishable from sampling noise",
-        "contradicted at alpha = 0.05",
-    ]
+def test_forest_takes_verdict_values_and_legend_words_from_the_caller():
+    # verdicts are analysis.vocab.Verdict values; the legend words come from figures.text
+    from analysis.figures.text import verdict_label
+    from analysis.vocab import Verdict
+
+    verdicts = [Verdict.SUPPORTED, Verdict.NOT_DISTINGUISHABLE, Verdict.CONTRADICTED]
     df = pd.DataFrame(
         {
             "label": ["a", "b", "c"],
             "diff": [0.1, 0.0, -0.1],
             "ci_low": [0.05, -0.05, -0.15],
             "ci_high": [0.15, 0.05, -0.05],
-            "verdict": verdicts,
+            "verdict": [v.value for v in verdicts],
         }
     )
-    fig, _ = forest(df, **TEXT)
-    styles = verdict_styles(verdicts)
-    assert [styles[v].marker for v in verdicts] == [
-        VERDICT_STYLE[k].marker for k in ("supported", "inconclusive", "contradicted")
+    words = {v.value: verdict_label(v, alpha=0.01) for v in Verdict}
+    fig, _ = forest(df, **TEXT, verdict_labels=words)
+    styles = verdict_styles(df["verdict"], words)
+    assert [styles[v.value].marker for v in verdicts] == [
+        VERDICT_STYLE[v.value].marker for v in verdicts
     ]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-        "Supported at alpha = 0.05",
-        "Not distinguishable from sampling noise",
-        "Contradicted at alpha = 0.05",
+        "Supported at 1%",
+        "Not distinguishable from noise",
+        "Contradicted at 1%",
     ]
     assert len({s.colour for s in styles.values()}) == 3
+    # free-text wordings are not verdicts: an error naming the valid values
+    with pytest.raises(ValueError, match="not one of"):
+        forest(df.assign(verdict="supported at alpha = 0.05"), **TEXT)
 
 
 # --------------------------------------------------------------------------- p-value curve
@@ -484,6 +598,36 @@ def test_power_curve_matches_statsmodels_required_n():
     assert ax.get_ylim() == (0.0, 1.0)
     assert any(t.get_text() == "80% power" for t in ax.texts)
     _assert_all_text_inside(fig)
+
+
+def test_curves_take_their_groups_house_colour():
+    # private-sector curves are drawn in the private sector's colour, never the public's
+    ns = np.arange(20, 401, 20)
+    grid = pd.DataFrame(
+        {"n": ns, "p_value": np.linspace(0.3, 0.001, ns.size), "label": "Private optimism"}
+    )
+    fig, _ = pvalue_curve(grid.assign(group_id="private"), **TEXT)
+    (line,) = [ln for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith("curve-")]
+    assert line.get_color().upper() == SECTOR_STYLE["private"].colour
+    assert line.get_color().upper() != SECTOR_STYLE["public"].colour
+    power = pd.DataFrame({"n1": ns, "power": np.linspace(0.1, 0.9, ns.size), "label": "Drop"})
+    fig, _ = power_curve(power.assign(group_id="private"), **TEXT)
+    (line,) = [ln for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith("curve-")]
+    assert line.get_color().upper() == SECTOR_STYLE["private"].colour
+    (cross,) = [c for c in fig.axes[0].collections if c.get_gid() == "crossing-0"]
+    assert to_hex(cross.get_edgecolor()[0]).upper() == SECTOR_STYLE["private"].colour
+    # two curves of one group: the group's colour, told apart by line style
+    two = pd.concat([grid.assign(label="a"), grid.assign(label="b")]).assign(group_id="nfp")
+    fig, _ = pvalue_curve(two, **TEXT)
+    lines = [ln for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith("curve-")]
+    assert {ln.get_color().upper() for ln in lines} == {SECTOR_STYLE["nfp"].colour}
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
+    # without a group column: the neutral categorical palette, as before
+    fig, _ = pvalue_curve(grid, **TEXT)
+    (line,) = [ln for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith("curve-")]
+    assert line.get_color().upper() == AF_PALETTE[0]
+    with pytest.raises(ValueError, match="no house style"):
+        pvalue_curve(grid.assign(group_id="nhs"), **TEXT)
 
 
 # --------------------------------------------------------------------------- saving
@@ -575,7 +719,7 @@ def test_charts_accept_filtered_frames_with_arbitrary_index():
             "diff": [0.1, 0.2, np.nan],
             "ci_low": [0.0, 0.1, np.nan],
             "ci_high": [0.2, 0.3, np.nan],
-            "verdict": ["x", "y", "x"],
+            "verdict": ["supported", "not_distinguishable", "supported"],
         },
         index=[3, 7, 9],
     )

@@ -29,6 +29,7 @@ from matplotlib.text import Text
 
 from ._common import (
     Order,
+    _bar_label,
     _direct_label,
     _finish,
     _item_order,
@@ -224,10 +225,11 @@ def hbar(
         if show_ci:
             _whiskers(ax, df["value"], y, df["ci_low"], df["ci_high"])
         for i, row in df[~df["missing"]].iterrows():
-            end = row["value"]
-            if show_ci and np.isfinite(row["ci_high"]):
-                end = max(end, row["ci_high"])
-            texts.append(_direct_label(ax, end, y[i], row["display_text"]))
+            interval = show_ci and bool(np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"]))
+            texts.append(
+                _bar_label(ax, row["value"], y[i], row["display_text"], fontsize=LABEL_SIZE,
+                           interval=interval)
+            )  # fmt: skip
         ax.set_yticks(y, wrapped)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, nice_max(list(df["value"]) + list(df["ci_high"]), percent=percent))
@@ -343,7 +345,8 @@ def grouped_hbar(
         ]
         title_lines = max(t.count("\n") + 1 for t in panel_titles)
     else:
-        row_h = max(_row_height(max_lines), 0.21 * k + 0.16)
+        # with intervals, each bar is tall enough for its label above the whisker
+        row_h = max(_row_height(max_lines), (0.3 if show_ci else 0.21) * k + 0.16)
     frame = new_frame(
         title=title,
         subtitle=subtitle,
@@ -381,10 +384,13 @@ def grouped_hbar(
                         placeholder(ax, 0.0, y[i], fontsize=fs - 0.5, text=row["display_text"])
                     )
                     continue
-                end = row["value"]
-                if show_ci and np.isfinite(row["ci_high"]):
-                    end = max(end, row["ci_high"])
-                tgt.append(_direct_label(ax, end, y[i], row["display_text"], fontsize=fs))
+                interval = show_ci and bool(
+                    np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"])
+                )
+                tgt.append(
+                    _bar_label(ax, row["value"], y[i], row["display_text"], fontsize=fs,
+                               interval=interval)
+                )  # fmt: skip
         for j, ax in enumerate(frame.axes):
             ax.set_ylim(n - 0.5, -0.5)
             ax.set_xlim(0, xmax)

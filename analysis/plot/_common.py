@@ -150,6 +150,37 @@ def _direct_label(ax, x: float, y: float, text: str, *, fontsize: float = LABEL_
     )
 
 
+#: Half the height of a whisker's end cap (points).
+_CAP = 2.0
+#: Height of a bar label's baseline above the bar's centre line (points) when the bar has
+#: an interval: the label sits at the bar end, just above the whisker and its cap.
+_LABEL_RISE = _CAP + 1.5
+
+
+def _bar_label(ax, value: float, y: float, text: str, *, fontsize: float, interval: bool):
+    """The value label of a bar, at the bar's end (never at the end of its whisker).
+
+    Without an interval the label is centred on the bar; with one it sits just above the
+    whisker, whose line runs through the bar's centre, so the two never overlap.
+    """
+    if not interval:
+        return _direct_label(ax, value, y, text, fontsize=fontsize)
+    return ax.annotate(
+        text,
+        xy=(value, y),
+        xytext=(3, _LABEL_RISE),
+        textcoords="offset points",
+        va="baseline",
+        ha="left",
+        fontsize=fontsize,
+        color=TEXT_COLOUR,
+        annotation_clip=False,
+        path_effects=_HALO,
+        zorder=5,
+        gid="bar-label",
+    )
+
+
 def _whiskers(ax, x, y, lo, hi, *, halo: bool = True) -> None:
     x, y, lo, hi = map(np.asarray, (x, y, lo, hi))
     ok = np.isfinite(lo) & np.isfinite(hi) & np.isfinite(x)
@@ -165,7 +196,7 @@ def _whiskers(ax, x, y, lo, hi, *, halo: bool = True) -> None:
         fmt="none",
         ecolor=_WHISKER["color"],
         elinewidth=_WHISKER["linewidth"],
-        capsize=2.5,
+        capsize=_CAP,
         capthick=_WHISKER["linewidth"],
         zorder=4,
     )

@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib import ticker as mpl_ticker
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
 from matplotlib.text import Text
 
 from analysis.vocab import Verdict
@@ -51,6 +52,7 @@ from ._style import (
     SECTOR_STYLE,
     TEXT_COLOUR,
     category_colours,
+    sector_style,
 )
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,71 @@ def _row_labels(df: pd.DataFrame) -> pd.Series:
     if len(labels) == 1:
         return names
     return df["label"] + " (" + names + ")"
+
+
+#: Marker area (points squared) and edge width (points) of the dumbbell's endpoints.
+_MARKER_AREA = 52.0
+_MARKER_EDGE = 1.5
+
+
+class _Pair(NamedTuple):
+    """A dumbbell row with both endpoints drawn (for the touching-marker check)."""
+
+    row: int
+    earlier: float
+    later: float
+    marker: str
+    earlier_marker: object
+    later_marker: object
+    connector: object | None
+    #: The row's interval lines (earlier above, later below), moved out with the markers.
+    interval_lines: tuple = ()
+
+
+def _marker_extent(marker: str) -> tuple[float, float]:
+    """Width and height in points of a dumbbell marker, edge line included."""
+    style = MarkerStyle(marker)
+    ext = style.get_path().transformed(style.get_transform()).get_extents()
+    size = float(np.sqrt(_MARKER_AREA))
+    return ext.width * size + _MARKER_EDGE, ext.height * size + _MARKER_EDGE
+
+
+def _separate_touching_markers(ax, pairs: Sequence[_Pair]) -> list[int]:
+    """Move the two markers of a row apart vertically where they would touch or coincide.
+
+    Two waves at the same (or nearly the same) value would hide one marker behind the
+    other. Where the markers' centres are closer than one marker width (plus a point) in
+    the final layout, the earlier wave moves up and the later wave down by just enough
+    to show both, at their true x positions; the joining arrow, which would have no
+    length, is removed. Returns the rows changed (deterministic: from the layout only).
+    """
+    if not pairs:
+        return []
+    fig = ax.figure
+    points_per_pixel = 72.0 / fig.dpi
+    box = ax.get_window_extent(fig.canvas.get_renderer())
+    lo, hi = ax.get_ylim()
+    points_per_row = box.height * points_per_pixel / abs(hi - lo)
+    moved = []
+    for pair in pairs:
+        width, height = _marker_extent(pair.marker)
+        x0, x1 = ax.transData.transform([(pair.earlier, 0), (pair.later, 0)])[:, 0]
+        if abs(x1 - x0) * points_per_pixel >= width + 1.0:
+            continue
+        shift = 0.5 * (height + 1.0) / points_per_row  # rows; 1 point between the markers
+        # the y axis runs downwards (row 0 on top): earlier above, later below
+        pair.earlier_marker.set_offsets([[pair.earlier, pair.row - shift]])
+        pair.later_marker.set_offsets([[pair.later, pair.row + shift]])
+        # interval lines clear of the moved markers (1 point away), never nearer the row
+        clear = shift + (0.5 * height + 1.0) / points_per_row
+        for line, sign in zip(pair.interval_lines, (-1, 1), strict=False):
+            if line is not None:
+                offset = max(abs(float(line.get_ydata()[0]) - pair.row), clear)
+                line.set_ydata([pair.row + sign * offset] * 2)
+        if pair.connector is not None:
+            pair.connector.remove()
+        moved.append(pair.row)
+    return moved
 
 
 def _lost_text(wave_name: str, text: str) -> str:
@@ -189,15 +256,17 @@ def dumbbell(
     texts: list[Text] = []
     wave_names = [f"{w:g}" for w in waves]
     fs = LABEL_SIZE - 0.5
+    pairs: list[_Pair] = []  # rows with both endpoints: checked for touching markers after fit
     with plt.rc_context(HOUSE_RC):
         for i, row_label in enumerate(rows):
             sub = df[df["label"] == row_label].set_index("wave")
             st = SECTOR_STYLE[sub["group_id"].iloc[0]]
             (v0, v1), (m0, m1) = sub["value"].to_numpy(), sub["missing"].to_numpy()
             t0, t1 = sub["display_text"].to_numpy()
+            connector = None
             if not (m0 or m1):
                 if arrows and v0 != v1:
-                    ax.annotate(
+                    connector = ax.annotate(
                         "",
                         xy=(v1, i),
                         xytext=(v0, i),
@@ -212,25 +281,35 @@ def dumbbell(
                         zorder=2,
                     )
                 else:
-                    ax.plot([v0, v1], [i, i], color=st.colour, lw=1.6, zorder=2)
+                    (connector,) = ax.plot([v0, v1], [i, i], color=st.colour, lw=1.6, zorder=2)
+            markers = []
             for v, m, filled in ((v0, m0, False), (v1, m1, True)):
                 if not m:
-                    ax.scatter(
-                        [v],
-                        [i],
-                        s=52,
-                        marker=st.marker,
-                        facecolor=st.colour if filled else "white",
-                        edgecolor=st.colour,
-                        linewidth=1.5,
-                        zorder=3,
-                        gid=f"marker-{'later' if filled else 'earlier'}",
+                    markers.append(
+                        ax.scatter(
+                            [v],
+                            [i],
+                            s=_MARKER_AREA,
+                            marker=st.marker,
+                            facecolor=st.colour if filled else "white",
+                            edgecolor=st.colour,
+                            linewidth=_MARKER_EDGE,
+                            zorder=3,
+                            gid=f"marker-{'later' if filled else 'earlier'}",
+                        )
                     )
+            interval_lines = [None, None]
             if show_ci:
-                for w, off in ((waves[0], -0.27), (waves[1], 0.27)):
+                for k, (w, off) in enumerate(((waves[0], -0.27), (waves[1], 0.27))):
                     r = sub.loc[w]
                     if not r["missing"] and np.isfinite(r["ci_low"]) and np.isfinite(r["ci_high"]):
-                        ax.plot([r["ci_low"], r["ci_high"]], [i + off] * 2, color=st.colour, lw=1)
+                        (interval_lines[k],) = ax.plot(
+                            [r["ci_low"], r["ci_high"]], [i + off] * 2, color=st.colour, lw=1
+                        )
+            if len(markers) == 2:
+                pairs.append(
+                    _Pair(i, v0, v1, st.marker, *markers, connector, tuple(interval_lines))
+                )
             if m0 and m1:
                 both = (
                     NOT_PUBLISHED
@@ -246,6 +325,16 @@ def dumbbell(
                 lost = _lost_text(wave_names[0], t0) if m0 else _lost_text(wave_names[1], t1)
                 texts.append(_direct_label(ax, v, i, t, fontsize=fs, dx=7))
                 texts.append(placeholder(ax, v, i, fontsize=fs - 1, dx=-8, ha="right", text=lost))
+                continue
+            if t0 == t1:
+                # One label for both waves (the markers are told apart after layout).
+                both = f"{t0} in {wave_names[0]} and {wave_names[1]}"
+                right_half = max(v0, v1) > 0.5 * nice_max(df["value"], percent=percent)
+                texts.append(
+                    _direct_label(ax, min(v0, v1), i, both, fontsize=fs, dx=-7, ha="right")
+                    if right_half
+                    else _direct_label(ax, max(v0, v1), i, both, fontsize=fs, dx=7)
+                )
                 continue
             lo_t, hi_t = (t0, t1) if v1 >= v0 else (t1, t0)
             lo_v, hi_v = min(v0, v1), max(v0, v1)
@@ -276,6 +365,7 @@ def dumbbell(
             columnspacing=1.2,
         )
     fit(frame, [texts], grow_left=True)
+    _separate_touching_markers(ax, pairs)
     ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= ax.get_xlim()[1] + 1e-9])
     plotted = df.drop(columns="missing")
     plotted.insert(0, "order", np.repeat(np.arange(1, n + 1), 2))
@@ -287,9 +377,14 @@ def dumbbell(
         )
     ]
     plotted["wave"] = plotted["wave"].astype(int)
-    alt_rows = [
-        f"{r}: {' to '.join(plotted.loc[plotted['label'] == r, 'display_text'])}" for r in rows
-    ]
+    alt_rows = []
+    for r in rows:
+        shown = plotted.loc[plotted["label"] == r, "display_text"].tolist()
+        alt_rows.append(
+            f"{r}: {shown[0]} in both {wave_names[0]} and {wave_names[1]}"
+            if shown[0] == shown[1]
+            else f"{r}: {' to '.join(shown)}"
+        )
     kind = f"Dumbbell chart comparing {wave_names[0]} with {wave_names[1]}"
     return _finish(frame, title, subtitle, kind, alt_rows, footer), plotted
 
@@ -569,11 +664,39 @@ def _curve_data(
     return df.reset_index(drop=True), curves, curve
 
 
+def _curve_groups(df: pd.DataFrame, curves: list[str], group: str | None) -> dict[str, str]:
+    """Curve -> respondent group when ``group`` names a column giving one known group per
+    curve (its house colour is then the curve's); empty when there is no such column.
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"label": ["a", "a", "b"], "group_id": ["private"] * 2 + ["nfp"]})
+    >>> _curve_groups(grid, ["a", "b"], "group_id")
+    {'a': 'private', 'b': 'nfp'}
+    >>> _curve_groups(grid, ["a", "b"], None)
+    {}
+    """
+    if not group or group not in df.columns:
+        return {}
+    out = {}
+    for c in curves:
+        values = df.loc[df["label"] == c, group].dropna().astype(str).unique().tolist()
+        if len(values) != 1:
+            raise ValueError(
+                f"curve {c!r} has {len(values)} values of {group!r} ({values}); each curve "
+                "takes the house colour of exactly one group"
+            )
+        sector_style(values[0])  # an unknown group is an error naming the valid ones
+        out[c] = values[0]
+    return out
+
+
 def _curve_chart(
     df: pd.DataFrame,
     curves: list[str],
     curve: str | None,
     *,
+    group: str | None,
     y: str,
     level: float,
     level_label: str,
@@ -602,7 +725,8 @@ def _curve_chart(
             logy=logy,
         )
     sector = curve == "group_id" and all(c in SECTOR_STYLE for c in curves)
-    colours = category_colours(len(curves)) if not sector else None
+    groups = _curve_groups(df, curves, group)
+    colours = category_colours(len(curves)) if not (sector or groups) else None
     many = len(curves) > 1 or curve is not None
     ncol = 1 if not many else (len(curves) if len(curves) <= 2 else 2)
     frame = new_frame(
@@ -626,6 +750,12 @@ def _curve_chart(
             if sector:
                 st = SECTOR_STYLE[c]
                 colour, ls, name = st.colour, st.linestyle, st.label
+            elif groups:
+                # the group's house colour; line styles tell curves of one group apart
+                st = SECTOR_STYLE[groups[c]]
+                same = [d for d in curves if groups[d] == groups[c]]
+                ls = st.linestyle if len(same) == 1 else _LINESTYLES[same.index(c)]
+                colour, name = st.colour, c
             else:
                 colour, ls, name = colours[j], _LINESTYLES[j % len(_LINESTYLES)], c
             yv = sub[y].clip(lower=1e-300) if logy else sub[y]
@@ -716,6 +846,7 @@ def pvalue_curve(
     n: str | None = None,
     p: str = "p_value",
     curve: str | None = "label",
+    group: str | None = "group_id",
     alpha: float = 0.05,
     marks: dict[str, float] | None = None,
     logx: bool = True,
@@ -737,6 +868,10 @@ def pvalue_curve(
         As in :func:`hbar`.
     n, p, curve : str
         Column names (``n=None``: ``n`` or else ``n1``; ``curve=None``: one line).
+    group : str, optional
+        Column naming each curve's respondent group (default ``group_id``, when present):
+        the curve takes that group's house colour (``SECTOR_STYLE``), so a private-sector
+        curve is drawn in the private sector's colour, as in every other figure.
     alpha : float, default 0.05
         Significance threshold, drawn as a dashed line.
     marks : dict of str to float, optional
@@ -777,6 +912,7 @@ def pvalue_curve(
         df,
         curves,
         curve,
+        group=group,
         y="p_value",
         level=alpha,
         level_label=f"α = {alpha:g}",
@@ -806,6 +942,7 @@ def power_curve(
     n: str | None = None,
     power: str = "power",
     curve: str | None = "label",
+    group: str | None = "group_id",
     target: float = 0.8,
     marks: dict[str, float] | None = None,
     logx: bool = False,
@@ -822,6 +959,9 @@ def power_curve(
         As in :func:`hbar`.
     n, power, curve : str
         Column names (``n=None``: ``n`` or else ``n1``; ``curve=None``: one line).
+    group : str, optional
+        Column naming each curve's respondent group: its house colour (as in
+        :func:`pvalue_curve`).
     target : float, default 0.8
         Target power, drawn as a dashed line; the first base reaching it is marked.
     marks : dict of str to float, optional
@@ -857,6 +997,7 @@ def power_curve(
         df,
         curves,
         curve,
+        group=group,
         y="power",
         level=target,
         level_label=f"{target:.0%} power",

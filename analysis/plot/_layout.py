@@ -13,6 +13,7 @@ labels, and x limits grow until every direct value label fits inside the axes.
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,25 +87,53 @@ def missing_mask(data: pd.DataFrame, value: str) -> pd.Series:
     return mask.astype(bool)
 
 
-def format_value(value: float, percent: bool = True) -> str:
-    """Format a number for a direct label: ``25%``, ``9.4%`` (integers lose the ``.0``)."""
+def label_decimals(values: Iterable[float]) -> int:
+    """Decimals of every direct label of one chart: 1 if any value needs one, else 0.
+
+    One precision per chart, so "50%" and "50.6%" never appear side by side.
+
+    >>> label_decimals([25.0, 19.0]), label_decimals([25.0, 9.4]), label_decimals([])
+    (0, 1, 0)
+    """
+    arr = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
+    return int(bool(arr.size) and bool((np.round(arr, 1) != np.round(arr)).any()))
+
+
+def format_value(value: float, percent: bool = True, decimals: int | None = None) -> str:
+    """Format a number for a direct label: ``25%``, ``9.4%``.
+
+    ``decimals=None`` drops a trailing ``.0`` (integers lose it); charts pass one value
+    for all their labels (:func:`label_decimals`).
+
+    >>> format_value(25.0), format_value(9.4), format_value(25.0, decimals=1)
+    ('25%', '9.4%', '25.0%')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return NOT_PUBLISHED
-    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    if decimals is None:
+        decimals = 0 if float(value).is_integer() else 1
+    text = f"{value:.{decimals}f}"
     return f"{text}%" if percent else text
+
+
+#: Space before a percent sign in printed text ("92 %"): labels are never spaced.
+_SPACED_PERCENT = re.compile(r"(?<=\d)\s+%")
 
 
 def display_texts(data: pd.DataFrame, value: str, percent: bool, missing: pd.Series) -> pd.Series:
     """Direct labels: ``value_text`` as printed when given, else the formatted value.
 
-    A missing value shows "not published", unless it has a ``value_text`` and a status
-    other than not published (e.g. a bound printed as "less than 3 in 10"): then the
-    text as printed goes in the placeholder box, still without a bar or marker.
+    Formatted values share one precision per chart (:func:`label_decimals`); a printed
+    "92 %" is labelled "92%". A missing value shows "not published", unless it has a
+    ``value_text`` and a status other than not published (e.g. a bound printed as "less
+    than 3 in 10"): then the text as printed goes in the placeholder box, still without a
+    bar or marker.
     """
-    texts = data[value].map(lambda v: format_value(v, percent))
+    decimals = label_decimals(data.loc[~missing.to_numpy(), value])
+    texts = data[value].map(lambda v: format_value(v, percent, decimals))
     shown = pd.Series(False, index=data.index)
     if "value_text" in data.columns:
-        given = data["value_text"].astype("string")
+        given = data["value_text"].astype("string").str.replace(_SPACED_PERCENT, "%", regex=True)
         has = (given.notna() & (given.str.strip() != "")).fillna(False).astype(bool)
         texts = texts.where(~has, given)
         lost = pd.Series(False, index=data.index)
