@@ -17,6 +17,7 @@ run's ``alpha`` and ``level``), so a sentence is right at any parameter.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from analysis.vocab import Verdict
 
@@ -266,3 +267,95 @@ def deff_source_words(deff: float, *, default: float, default_source: str) -> st
     if math.isclose(deff, default, rel_tol=0, abs_tol=1e-12):
         return f"DEFF = {deff:g} (default: {default_source})"
     return f"DEFF = {deff:g} set for this run (default {default:g}: {default_source})"
+
+
+# ----------------------------------------------------------------------------- changes
+def join_words(words: Sequence[str], conjunction: str = "and") -> str:
+    """Words as a list for a sentence: ``a``, ``a and b``, ``a, b and c``.
+
+    >>> join_words(["skills"]), join_words(["skills", "net zero"])
+    ('skills', 'skills and net zero')
+    >>> join_words(["a", "b", "c"], "or"), join_words([])
+    ('a, b or c', '')
+    """
+    words = [str(w) for w in words]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def change_verb(diff: float) -> str:
+    """The verb of a change of a proportion: ``rose``, ``fell``, ``held`` (NaN: ``changed``).
+
+    >>> change_verb(-0.13), change_verb(0.05), change_verb(0.0), change_verb(float("nan"))
+    ('fell', 'rose', 'held', 'changed')
+    """
+    if math.isnan(diff):
+        return "changed"
+    return "rose" if diff > 0 else "fell" if diff < 0 else "held"
+
+
+def changes_phrase(changes: Sequence[tuple[str, float, Verdict | str]]) -> str:
+    """A title phrase for a set of tested changes ``(name, diff, verdict)``, from the verdicts.
+
+    Only SUPPORTED changes are said to have risen or fallen "beyond sampling noise";
+    changes NOT_DISTINGUISHABLE are named as within it, DIRECTION_ONLY ones as printed
+    changes only, and the rest (untestable, depending on the overlap, contradicted) as not
+    established. The names are used as given (lower case reads best mid-sentence).
+
+    >>> S, N, D = Verdict.SUPPORTED, Verdict.NOT_DISTINGUISHABLE, Verdict.DIRECTION_ONLY
+    >>> changes_phrase([("communication", 0.05, S), ("understanding", 0.05, N),
+    ...                 ("regulation", -0.05, N)])
+    'Only communication rose beyond sampling noise'
+    >>> changes_phrase([("economic security", -0.14, S), ("infrastructure", -0.12, S),
+    ...                 ("skills", -0.06, D), ("net zero", -0.06, D)])
+    'Economic security and infrastructure fell beyond sampling noise; skills and net zero: printed changes only'
+    >>> changes_phrase([("communication", 0.05, N), ("regulation", -0.05, N)])
+    'No change beyond sampling noise in communication or regulation'
+    """  # noqa: E501
+    by: dict[Verdict, list[tuple[str, float]]] = {}
+    for name, diff, verdict in changes:
+        by.setdefault(Verdict(verdict), []).append((name, float(diff)))
+    supported = by.get(Verdict.SUPPORTED, [])
+    noise = [n for n, _ in by.get(Verdict.NOT_DISTINGUISHABLE, [])]
+    direction = [n for n, _ in by.get(Verdict.DIRECTION_ONLY, [])]
+    other = [
+        n
+        for v in (Verdict.DEPENDS_ON_OVERLAP, Verdict.CONTRADICTED, Verdict.UNTESTABLE)
+        for n, _ in by.get(v, [])
+    ]
+    parts = []
+    if supported:
+        verbs: dict[str, list[str]] = {}
+        for name, diff in supported:
+            verbs.setdefault(change_verb(diff), []).append(name)
+        moved = join_words([f"{join_words(names)} {verb}" for verb, names in verbs.items()])
+        parts.append(f"{'Only ' if noise else ''}{moved} beyond sampling noise")
+    elif noise:
+        parts.append(f"No change beyond sampling noise in {join_words(noise, 'or')}")
+    if direction:
+        parts.append(f"{join_words(direction)}: printed changes only")
+    if other:
+        parts.append(f"{join_words(other)}: not established")
+    if not parts:
+        return "No change could be tested"
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def group_differences_phrase(differ: Sequence[str], tested: int, *, groups: str = "sector") -> str:
+    """A title phrase for between-group tests: where groups differ beyond sampling noise.
+
+    ``differ`` names the items whose groups differ (a SUPPORTED comparison), ``tested`` is
+    how many items had a test.
+
+    >>> group_differences_phrase([], 3), group_differences_phrase(["communication"], 3)
+    ('sector gaps within sampling noise', 'sectors differ on communication')
+    >>> group_differences_phrase([], 0)
+    'sector gaps not testable'
+    """
+    if differ:
+        return f"{groups}s differ on {join_words(list(differ))}"
+    if tested:
+        return f"{groups} gaps within sampling noise"
+    return f"{groups} gaps not testable"
