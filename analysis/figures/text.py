@@ -107,17 +107,30 @@ def format_points(diff: float, *, decimals: int = 0, signed: bool = True) -> str
     return f"{sign}{text} {unit}"
 
 
-def format_p(p: float | None) -> str:
+def format_p(p: float | None, *, alpha: float | None = None) -> str:
     """A p-value for a sentence: three decimals, ``p < 0.001`` below that.
+
+    Given the run's ``alpha``, a p-value that three decimals would show as alpha, or on
+    the wrong side of it, gets the digits it needs, so the number and the verdict beside it
+    agree (``p = 0.0496: supported at 5%``, never ``p = 0.050: supported at 5%``).
 
     >>> format_p(0.2268), format_p(float("nan"))
     ('p = 0.227', 'p not computed')
+    >>> format_p(0.0496), format_p(0.0496, alpha=0.05), format_p(0.05004, alpha=0.05)
+    ('p = 0.050', 'p = 0.0496', 'p = 0.05004')
     """
     if p is None or (isinstance(p, float) and math.isnan(p)):
         return "p not computed"
-    if p < 0.001:
+    if p < 0.001 and (alpha is None or alpha > 0.001):
         return "p < 0.001"
-    return f"p = {p:.3f}"
+    decimals = 3
+    if alpha is not None:
+        while decimals < 8:
+            shown = round(p, decimals)
+            if shown != alpha and (shown < alpha) == (p < alpha):
+                break
+            decimals += 1
+    return f"p = {p:.{decimals}f}"
 
 
 def interval_words(low: float, high: float, *, level: float, unit: str = "points") -> str:
