@@ -63,7 +63,8 @@ def main() -> int:
         }
         r = results[name]
         print(
-            f"{name:10s} median {r['median']:7.2f} s  (min {r['min']}, max {r['max']}, n={r['runs']})"
+            f"{name:10s} median {r['median']:7.2f} s  "
+            f"(min {r['min']}, max {r['max']}, n={r['runs']})"
         )
     out = ROOT / "build" / "bench" / "build_times.json"
     out.parent.mkdir(parents=True, exist_ok=True)
