@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.figures import text
+from analysis import text
 from analysis.figures.base import (
     FigureOutput,
     SectionData,
