@@ -719,6 +719,13 @@ def build(
         timezone=timezone,
     )
     clean, log_df = clean_responses(raw, cb, config)
+    if clean.empty:
+        raise DataValidationError(
+            f"no respondents left after cleaning ({len(raw)} rows read; "
+            + "; ".join(f"{r.step}: {r.detail}" for r in log_df.itertuples() if r.rows_dropped)
+            + "); nothing written",
+            file=str(src),
+        )
     for i, (name, value) in enumerate(
         [
             ("wave", int(wave)),

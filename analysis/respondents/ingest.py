@@ -135,6 +135,7 @@ class _Lookups:
             q = cb.questions.loc[qid]
             stems = cb.stems(qid)
             t = Target("multi", qid)
+            self._add_id(qid, Target("multi", qid, by_name=True))
             for key in (q["export_id"], q["import_id"]):
                 self._add_id(key, t)
             forms = stems + [f"{s} - selected choice" for s in stems]
@@ -626,11 +627,16 @@ def read_export(
     zone = next(iter(zones - {None}), None) or timezone
     if ("start" in out or "end" in out) and zone is None:
         log.info("%s: timestamps carry no time zone: taken as UTC", path.name)
-    if wave is None and "wave" in meta_cols:
+    if "wave" in meta_cols:
         col = _Column(raw, meta_cols["wave"])
-        waves = _numbers(col, False).dropna().unique()
+        values = _numbers(col, False)
+        waves = sorted(int(w) for w in values.dropna().unique())
         if len(waves) != 1:
-            raise col.error(f"wave column holds {sorted(waves)}: need one wave per export")
+            first = values.dropna().iloc[0] if waves else None
+            i = int(np.flatnonzero(values.ne(first) & values.notna())[0]) if waves else None
+            raise col.error(f"wave column holds {waves}: need one wave per export", i)
+        if wave is not None and int(waves[0]) != int(wave):
+            raise col.error(f"the export's wave column says {int(waves[0])}, not wave {wave}")
         wave = int(waves[0])
     if wave is None and "start" in out:
         years = out["start"].dt.year.dropna().unique()
@@ -646,7 +652,10 @@ def read_export(
     if not 1900 <= int(wave) <= 2200:
         raise ValueError(f"wave={wave!r} is not a year")
     wave = int(wave)
-    version = codebook.questionnaire_for(wave, questionnaire)
+    try:
+        version = codebook.questionnaire_for(wave, questionnaire)
+    except ValueError as err:
+        raise DataValidationError(str(err), file=file) from None
     out.insert(
         int("respondent_id" in out) + int("respondent_key" in out),
         "wave",

@@ -184,6 +184,7 @@ def decode_bytes(data: bytes, file: str = "<bytes>") -> tuple[str, str]:
                 f"cannot decode: not UTF-8, UTF-16 or cp1252 (byte {data[err.start]:#04x} at "
                 f"offset {err.start}); re-export as UTF-8 CSV",
                 file=file,
+                row=data.count(b"\n", 0, err.start) + 1,
             ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
