@@ -407,12 +407,15 @@ def clean_responses(
     """
     codebook = codebook if codebook is not None else load_codebook()
     config = config if config is not None else CleanConfig()
-    if "sector" not in raw.columns:
+    has_sector = (codebook.variables["kind"] == "sector").any()
+    if has_sector and "sector" not in raw.columns:
         raise DataValidationError(
             "no sector column: the export must be read with read_export",
             file=raw.attrs.get("source"),
             column="sector",
         )
+    if not has_sector:  # a questionnaire without a sector question: sector is missing
+        raw = raw.assign(sector=pd.Series(None, index=raw.index, dtype="str"))
     entries = []
     n0 = len(raw)
 

@@ -755,8 +755,8 @@ def _validate_variables(
                 i,
                 "top_options",
             )
-    if (variables["kind"] == "sector").sum() != 1:
-        _fail("the codebook needs exactly one sector variable", path, None, "kind")
+    if (variables["kind"] == "sector").sum() > 1:
+        _fail("the codebook has more than one sector variable", path, None, "kind")
     used = set(variables["question"].dropna())
     unused = sorted(set(questions.index) - used)
     if unused:

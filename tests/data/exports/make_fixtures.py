@@ -286,8 +286,8 @@ CSV_FIXTURES = {
     "qualtrics_utf8_bom.csv": lambda: to_csv(qualtrics_rows("num0", choice_ids=True)).encode(
         "utf-8-sig"
     ),
-    "qualtrics_cp1252.csv": lambda: to_csv(qualtrics_rows("text")).replace("\u2011", "-").encode(
-        "cp1252"
+    "qualtrics_cp1252.csv": lambda: (
+        to_csv(qualtrics_rows("text")).replace("\u2011", "-").encode("cp1252")
     ),
     "qualtrics_unsplit_text.csv": lambda: to_csv(qualtrics_rows("text_joined")).encode("utf-8"),
     "qualtrics_unsplit_codes.csv": lambda: to_csv(qualtrics_rows("codes")).encode("utf-8"),
@@ -297,11 +297,12 @@ CSV_FIXTURES = {
         qualtrics_rows("num", comma=True), ";"
     ).encode("utf-8-sig"),
     "qualtrics_legacy.csv": lambda: to_csv(legacy_rows()).encode("utf-8-sig"),
-    "qualtrics_no_import.csv": lambda: to_csv(qualtrics_rows("num")[:2] + qualtrics_rows()[3:])
-    .encode("utf-8"),
+    "qualtrics_no_import.csv": lambda: to_csv(
+        qualtrics_rows("num")[:2] + qualtrics_rows()[3:]
+    ).encode("utf-8"),
     "surveymonkey_utf8_bom.csv": lambda: to_csv(surveymonkey_rows()).encode("utf-8-sig"),
-    "surveymonkey_cp1252.csv": lambda: to_csv(surveymonkey_rows()).replace("\u2011", "-").encode(
-        "cp1252"
+    "surveymonkey_cp1252.csv": lambda: (
+        to_csv(surveymonkey_rows()).replace("\u2011", "-").encode("cp1252")
     ),
     "google_forms.csv": lambda: to_csv(google_rows()).encode("utf-8"),
     "plain_utf8.csv": lambda: to_csv(plain_rows(), terminator="\n").encode("utf-8"),
