@@ -33,7 +33,8 @@ Three hand-made tables, kept side by side in one folder (``data/raw`` for the WI
     ``accept_text``, ``versions`` (``|``-separated questionnaire versions, as years, that
     ask it), ``required`` (1 = an export of that questionnaire must contain it),
     ``scale_assumed`` (1 = the reports do not print the scale), for ``meta`` variables the
-    Qualtrics ``export_id``/``import_id`` and ``aliases`` (other header texts), for
+    Qualtrics ``export_id``/``import_id`` and ``aliases`` (other header texts; for a grid
+    or tick-box member, ``export_id``/``import_id`` override ``<question>_<choice_id>``), for
     ``derived`` variables ``derived_from`` and ``top_options`` (another top box on the
     same answers; ``top_options`` may also override an item's top box), and ``note``.
 ``codebook_options.csv`` (one row per response option)
@@ -482,6 +483,9 @@ class Codebook:
             return str(q["export_id"] or ""), str(q["import_id"] or ""), ""
         ex = f"{q['export_id']}_{choice}" if q["export_id"] else ""
         im = f"{q['import_id']}_{choice}" if q["import_id"] else ""
+        # a member whose column is not named <question>_<choice> (an SPSS MR-set variable)
+        ex = v["export_id"] if isinstance(v["export_id"], str) and v["export_id"] else ex
+        im = v["import_id"] if isinstance(v["import_id"], str) and v["import_id"] else im
         return ex, im, choice
 
 
@@ -568,8 +572,6 @@ def _validate_options(options: pd.DataFrame, path: Path) -> pd.DataFrame:
                         None,
                         "variants",
                     )
-        if scale != "sector" and table["top_box"].sum() == 0:
-            _fail(f"scale {scale} has no top-box option", path, None, "top_box")
     if TICK_SCALE in set(options["scale_id"]):
         labels = set(options.loc[options["scale_id"] == TICK_SCALE, "label"])
         if labels != {TICKED, UNTICKED}:
@@ -705,6 +707,13 @@ def _validate_variables(
                 )
             q = questions.loc[row.question]
             scale = q["scale_id"]
+            if row.kind == "sector" and row.variable != "sector":
+                _fail(
+                    "the sector variable must be named 'sector' (the cleaned column)",
+                    path,
+                    i,
+                    "variable",
+                )
             if row.kind == "sector" and q["type"] != "single":
                 _fail("the sector variable must be a single question", path, i, "question")
             if q["type"] == "single":
@@ -746,6 +755,15 @@ def _validate_variables(
                         "choice_id",
                     )
         labels = set(options.loc[options["scale_id"] == scale, "label"])
+        has_top = options.loc[options["scale_id"] == scale, "top_box"].sum() > 0
+        if row.kind != "sector" and not has_top and not split_list(row.top_options):
+            _fail(
+                f"scale {scale} of {row.variable} has no top-box option (top_box = 1 in "
+                f"{OPTIONS_NAME}, or top_options here)",
+                path,
+                i,
+                "top_options",
+            )
         bad = [x for x in split_list(row.top_options) if x not in labels]
         if bad:
             _fail(

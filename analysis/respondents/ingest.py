@@ -254,7 +254,7 @@ def map_columns(raw: RawExport, cb: Codebook, version: int) -> tuple[dict[int, T
                         file=raw.file,
                         column=h.display,
                     )
-            elif not _text_matches(found, lk.expected[target]):
+            elif not _text_matches(found, lk.expected[Target(target.kind, target.name)]):
                 other = f" (that is the text of {by_text.name})" if by_text else ""
                 expected = cb.questions.at[
                     target.name if target.kind != "var" else cb.question_of(target.name), "text"
@@ -706,6 +706,12 @@ def read_export(
         if t.kind != "meta":
             where[t.name] = col.header.display
 
+    if not any(v in answers for v in codebook.answer_ids(version)):
+        raise DataValidationError(
+            f"no column of the export is a question of the codebook (questionnaire {version}); "
+            f"is this the right export and codebook? columns: {unmapped[:12]}",
+            file=file,
+        )
     missing = [v for v in codebook.required(version) if v not in answers]
     if missing:
         expected = {v: codebook.export_ids(v)[0] or codebook.question_of(v) for v in missing}

@@ -286,7 +286,7 @@ def cell_text(value: object) -> str:
     >>> cell_text(dt.datetime(2025, 6, 2, 9, 0, 5))
     '2025-06-02 09:00:05'
     """
-    if value is None:
+    if value is None or (not isinstance(value, str | bytes) and pd.isna(value) is True):
         return ""
     if isinstance(value, bool):
         return str(value)
@@ -373,6 +373,15 @@ def detect_format(rows: list[list[str]]) -> str:
     return "plain"
 
 
+def _python_dict(cell: str) -> object:
+    import ast
+
+    try:
+        return ast.literal_eval(cell)
+    except (ValueError, SyntaxError):
+        return None
+
+
 def _qualtrics_headers(rows: list[list[str]], fmt: str, file: str) -> list[Header]:
     ids, texts = rows[0], rows[1]
     imports = rows[2] if fmt == "qualtrics" else [""] * len(ids)
@@ -384,13 +393,15 @@ def _qualtrics_headers(rows: list[list[str]], fmt: str, file: str) -> list[Heade
             try:
                 meta = json.loads(cell)
             except json.JSONDecodeError:
+                meta = _python_dict(cell)  # the 2016 "Insights" platform wrote dict reprs
+            if not isinstance(meta, dict):
                 raise DataValidationError(
                     f"ImportId cell {cell!r} is not JSON; re-export from Qualtrics",
                     file=file,
                     row=3,
                     column=name,
                 ) from None
-            import_id = str(meta.get("ImportId", "")) or None
+            import_id = str(meta.get("ImportId", "")).replace("-", "_") or None
             choice = str(meta["choiceId"]) if meta.get("choiceId") not in (None, "") else None
             tz = meta.get("timeZone") or None
         text = texts[j] if j < len(texts) else ""
