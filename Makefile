@@ -58,7 +58,7 @@ RAW_FILES := $(sort $(wildcard data/raw/*.csv data/raw/*.json data/raw/synthetic
 RAW_CHECKED := build/raw-checked.sha256
 RAW_PUBLISHED := $(addprefix data/raw/,datapackage.json documents.csv groups.csv items.csv \
 	published.csv discrepancies.csv claims.csv)
-RAW_CODEBOOK := $(addprefix data/raw/,codebook.csv codebook_options.csv items.csv)
+RAW_CODEBOOK := $(addprefix data/raw/,codebook.csv codebook_questions.csv codebook_options.csv items.csv)
 PUBLISHED := data/processed/published.csv data/processed/published.parquet
 AUDIT := data/processed/claims_audit.csv data/processed/claims_audit.parquet
 RESPONDENTS := $(foreach w,$(WAVES),data/processed/respondents_$(w).csv \
