@@ -518,8 +518,8 @@ def test_forest_colours_and_shapes_by_verdict():
 
 
 def test_forest_takes_verdict_values_and_legend_words_from_the_caller():
-    # verdicts are analysis.vocab.Verdict values; the legend words come from figures.text
-    from analysis.figures.text import verdict_label
+    # verdicts are analysis.vocab.Verdict values; the legend words come from analysis.text
+    from analysis.text import verdict_label
     from analysis.vocab import Verdict
 
     verdicts = [Verdict.SUPPORTED, Verdict.NOT_DISTINGUISHABLE, Verdict.CONTRADICTED]
@@ -758,3 +758,61 @@ def test_stat_ids_are_carried_to_the_plotted_numbers():
     assert plotted.set_index("label")["stat_id"].to_dict() == {"a": "s2", "b": "s3"}
     _, plotted = grouped_hbar(rows[rows.wave == 2025], title="t", subtitle="s")
     assert plotted.set_index("label")["stat_id"].to_dict() == {"a": "s2", "b": "s3"}
+
+
+def test_charts_do_not_depend_on_the_callers_global_style(tmp_path):
+    """Same bytes whatever rcParams a notebook set before drawing (house style inside)."""
+    rows = pd.DataFrame(
+        {
+            "label": ["a", "a", "b", "b"],
+            "wave": [2024, 2025] * 2,
+            "value": [92.0, 92.0, 30.0, 25.0],
+            "ci_low": [88.0, 88.0, 25.0, 20.0],
+            "ci_high": [95.0, 95.0, 35.0, 30.0],
+        }
+    )
+
+    def draw(stem) -> dict[str, bytes]:
+        out = {}
+        for name, (fig, plotted) in {
+            "dumbbell": dumbbell(rows, **TEXT),
+            "hbar": hbar(rows[rows["wave"] == 2025], **TEXT),
+            "grouped": grouped_hbar(rows.assign(group_id=["public", "nfp"] * 2), **TEXT),
+            "curve": pvalue_curve(
+                pd.DataFrame({"n": [50, 100, 200], "p_value": [0.3, 0.05, 0.01]}), **TEXT
+            ),
+            "power": power_curve(
+                pd.DataFrame({"n": [50, 100, 200], "power": [0.3, 0.6, 0.9], "group_id": "nfp"}),
+                **TEXT,
+            ),
+            "forest": forest(
+                pd.DataFrame(
+                    {
+                        "label": ["x", "y"],
+                        "diff": [0.05, -0.1],
+                        "ci_low": [0.0, -0.2],
+                        "ci_high": [0.1, 0.0],
+                        "verdict": ["supported", "untestable"],
+                    }
+                ),
+                **TEXT,
+            ),
+            "change": change_bars(
+                pd.DataFrame({"label": ["x", "y"], "value": [-6.0, 3.0]}), **TEXT
+            ),
+        }.items():
+            paths = save_figure(fig, tmp_path / f"{stem}-{name}", plotted)
+            out |= {f"{name}.{k}": p.read_bytes() for k, p in paths.items()}
+        return out
+
+    with mpl.rc_context():
+        mpl.rcdefaults()
+        plain = draw("plain")
+    with mpl.rc_context():
+        apply_house_style()
+        house = draw("house")
+    with mpl.rc_context({"text.color": "red", "font.size": 20, "axes.edgecolor": "green",
+                         "xtick.labelsize": 3, "lines.linewidth": 9}):  # fmt: skip
+        odd = draw("odd")
+    for key in plain:
+        assert plain[key] == house[key] == odd[key], key

@@ -194,6 +194,7 @@ def _whiskers(ax, x, y, lo, hi, *, halo: bool = True) -> None:
         y[ok],
         xerr=np.clip(err, 0, None),
         fmt="none",
+        color=_WHISKER["color"],  # explicit: never the global colour cycle's
         ecolor=_WHISKER["color"],
         elinewidth=_WHISKER["linewidth"],
         capsize=_CAP,

@@ -216,42 +216,44 @@ def new_frame(
             fig.add_axes((0.3 + i * 0.01, bottom / height, 0.01, body_height / height))
             for i in range(ncols)
         ]
-    y = 1 - PAD / height
-    fig.text(
-        PAD / FIG_WIDTH,
-        y,
-        "\n".join(title_lines),
-        fontsize=TITLE_SIZE,
-        fontweight="bold",
-        va="top",
-        ha="left",
-        linespacing=1.15,
-        gid="title",
-    )
-    if subtitle_lines:
-        y -= (len(title_lines) * _TITLE_LH + 0.05) / height
+        # Texts are made inside the house style too: their colour and font never depend on
+        # the caller's global rcParams (same bytes whatever a notebook set before).
+        y = 1 - PAD / height
         fig.text(
             PAD / FIG_WIDTH,
             y,
-            "\n".join(subtitle_lines),
-            fontsize=SUBTITLE_SIZE,
-            color=MUTED_COLOUR,
+            "\n".join(title_lines),
+            fontsize=TITLE_SIZE,
+            fontweight="bold",
             va="top",
             ha="left",
-            linespacing=1.2,
-            gid="subtitle",
+            linespacing=1.15,
+            gid="title",
         )
-    fig.text(
-        PAD / FIG_WIDTH,
-        PAD / height,
-        "\n".join(footer),
-        fontsize=FOOTER_SIZE,
-        color=MUTED_COLOUR,
-        va="bottom",
-        ha="left",
-        linespacing=1.3,
-        gid="footer",
-    )
+        if subtitle_lines:
+            y -= (len(title_lines) * _TITLE_LH + 0.05) / height
+            fig.text(
+                PAD / FIG_WIDTH,
+                y,
+                "\n".join(subtitle_lines),
+                fontsize=SUBTITLE_SIZE,
+                color=MUTED_COLOUR,
+                va="top",
+                ha="left",
+                linespacing=1.2,
+                gid="subtitle",
+            )
+        fig.text(
+            PAD / FIG_WIDTH,
+            PAD / height,
+            "\n".join(footer),
+            fontsize=FOOTER_SIZE,
+            color=MUTED_COLOUR,
+            va="bottom",
+            ha="left",
+            linespacing=1.3,
+            gid="footer",
+        )
     return Frame(fig, axes, height, top, bottom, 1 - legend_top / height, wspace)
 
 

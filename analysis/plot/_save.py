@@ -40,8 +40,10 @@ _BLANK_METADATA: dict[str, dict[str, None]] = {
     "png": {"Software": None},
     "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
 }
-#: rcParams that must be fixed at save time for identical bytes.
-_SAVE_RC = {k: HOUSE_RC[k] for k in ("svg.fonttype", "svg.hashsalt", "svg.id", "pdf.fonttype")}
+#: rcParams fixed at save time for identical bytes: the whole house style, since some
+#: settings are read only when the figure is drawn (tick labels' minus sign, SVG ids...),
+#: so the caller's global rcParams never reach the file.
+_SAVE_RC = dict(HOUSE_RC)
 
 
 def set_alt_text(fig: Figure, text: str) -> None:
