@@ -697,6 +697,18 @@ def test_csv_beside_figure_holds_the_plotted_numbers(tmp_path, enablers):
     assert get_alt_text(fig).startswith("Horizontal bar chart. " + TEXT["title"])
 
 
+def test_csv_floats_are_written_at_the_projects_precision(tmp_path):
+    # 100 * 0.29 is 28.999999999999996 in binary; the CSV says 29.0 on every CPU
+    df = pd.DataFrame({"label": ["a", "b"], "value": [100 * 0.29, 100 * 0.07],
+                       "ci_low": [100 * 0.236066, 4.0], "ci_high": [34.6891, 10.745]})  # fmt: skip
+    fig, plotted = hbar(df, **TEXT, order="given")
+    assert plotted["value"].iloc[0] != 29.0
+    out = save_figure(fig, tmp_path / "x", plotted)
+    back = pd.read_csv(out["csv"])
+    assert back["value"].tolist() == [29.0, 7.0]
+    assert "28.99999" not in out["csv"].read_text() and "23.6066" in out["csv"].read_text()
+
+
 def test_save_figure_rejects_bad_arguments(tmp_path, enablers):
     fig, plotted = hbar(enablers, **TEXT)
     with pytest.raises(ValueError, match=r"unknown \['jpg'\]; valid"):

@@ -28,7 +28,7 @@ from ._compare import (
     pvalue_curve,
     verdict_styles,
 )
-from ._save import FORMATS, get_alt_text, save_figure, set_alt_text
+from ._save import FORMATS, canonical_floats, get_alt_text, save_figure, set_alt_text
 from ._style import (
     AF_CATEGORICAL,
     AF_PALETTE,
@@ -62,6 +62,7 @@ __all__ = [
     "VERDICT_STYLE",
     "VerdictStyle",
     "apply_house_style",
+    "canonical_floats",
     "change_bars",
     "dumbbell",
     "forest",

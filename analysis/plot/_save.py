@@ -26,6 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.io import atomic_path, write_csv, write_text
+from analysis.vocab import canonical_float
 
 from ._style import HOUSE_RC
 
@@ -44,6 +45,19 @@ _BLANK_METADATA: dict[str, dict[str, None]] = {
 #: settings are read only when the figure is drawn (tick labels' minus sign, SVG ids...),
 #: so the caller's global rcParams never reach the file.
 _SAVE_RC = dict(HOUSE_RC)
+
+
+def canonical_floats(data: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every float column through :func:`analysis.vocab.canonical_float`.
+
+    >>> canonical_floats(pd.DataFrame({"v": [100 * 0.29], "s": ["a"]}))["v"].tolist()
+    [29.0]
+    """
+    out = data.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(canonical_float).astype("float64")
+    return out
 
 
 def set_alt_text(fig: Figure, text: str) -> None:
@@ -94,7 +108,9 @@ def save_figure(
         Output path without extension, e.g. ``FIGURES / "fig01_optimism"``.
     data : pandas.DataFrame
         The plotted numbers (the second value chart functions return); written to
-        ``stem.csv`` so every figure has its data beside it.
+        ``stem.csv`` so every figure has its data beside it, every float at the project's
+        precision (:func:`analysis.vocab.canonical_float`: ``28.999999999999996`` is
+        written ``29.0``, the same on every CPU).
     formats : sequence of str, default ("svg", "png")
         Any of ``"svg"``, ``"png"``, ``"pdf"``, ``"txt"`` (the text alternative).
     dpi : int, default 200
@@ -151,6 +167,6 @@ def save_figure(
             with atomic_path(target) as tmp:
                 fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
             out[fmt] = target
-    out["csv"] = write_csv(data, stem.with_name(f"{stem.name}.csv"))
+    out["csv"] = write_csv(canonical_floats(data), stem.with_name(f"{stem.name}.csv"))
     log.info("saved figure %s (%s)", stem, ", ".join(out))
     return out
