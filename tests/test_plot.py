@@ -828,3 +828,16 @@ def test_charts_do_not_depend_on_the_callers_global_style(tmp_path):
         odd = draw("odd")
     for key in plain:
         assert plain[key] == house[key] == odd[key], key
+
+
+def test_long_footer_and_title_lines_are_wrapped_to_the_figure_width():
+    # a source line of wide characters (capitals, digits) that 118 characters do not fit
+    source = (
+        "State of Cross-Sector Collaboration survey, SYNTHETIC export (RESPONSES_2024.CSV, "
+        "RESPONSES_2025.CSV)"
+    )
+    title = "WWWW MMMM " * 7
+    fig, _ = hbar(pd.DataFrame({"label": ["a"], "value": [10.0]}), title=title,
+                  subtitle="% of leaders", source=source)  # fmt: skip
+    assert len(_fig_text(fig, "footer").splitlines()) >= 3
+    _assert_all_text_inside(fig)

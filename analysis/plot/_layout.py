@@ -56,6 +56,40 @@ def wrap(text: str, width: int, *, hyphens: bool = False) -> list[str]:
     return out
 
 
+def text_inches(text: str, fontsize: float, *, weight: str = "normal") -> float:
+    """Rendered width in inches of one line in the house font (DejaVu Sans, bundled).
+
+    >>> round(text_inches("Source: WIG", 8.5), 2)
+    0.73
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=HOUSE_RC["font.sans-serif"], size=fontsize, weight=weight)
+    width, _, _ = TextToPath().get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72.0
+
+
+def wrap_to_width(
+    text: str, width: int, fontsize: float, inches: float, *, weight: str = "normal"
+) -> list[str]:
+    """Wrap at ``width`` characters, narrower where a line would be wider than ``inches``.
+
+    Character counts are only a guess at widths (capitals and digits are wide), so every
+    line is measured in the house font and the text re-wrapped until all lines fit: a
+    long source line never runs off the figure.
+
+    >>> line = "Source: State of Cross-Sector Collaboration survey, SYNTHETIC export " * 2
+    >>> all(text_inches(w, 8.5) <= 7.26 for w in wrap_to_width(line, 118, 8.5, 7.26))
+    True
+    """
+    lines = wrap(text, width)
+    while width > 20 and any(text_inches(w, fontsize, weight=weight) > inches for w in lines):
+        width -= 2
+        lines = wrap(text, width)
+    return lines
+
+
 def require_columns(data: pd.DataFrame, columns: Iterable[str], arg: str = "data") -> None:
     """Raise ``ValueError`` naming any missing columns and the available ones."""
     if not isinstance(data, pd.DataFrame):
@@ -195,11 +229,12 @@ def new_frame(
     wspace: float = 0.25,
 ) -> Frame:
     """Create the figure and axes with room for header, legend, x axis and footer."""
-    footer = [w for line in footer for w in wrap(line, FOOTER_WRAP)]
     if not str(title).strip():
         raise ValueError("title must state the finding; got an empty title")
-    title_lines = wrap(title, TITLE_WRAP)
-    subtitle_lines = wrap(subtitle, SUBTITLE_WRAP) if subtitle else []
+    room = FIG_WIDTH - 2 * PAD - 0.05  # a little slack for the renderer's hinting
+    footer = [w for line in footer for w in wrap_to_width(line, FOOTER_WRAP, FOOTER_SIZE, room)]
+    title_lines = wrap_to_width(title, TITLE_WRAP, TITLE_SIZE, room, weight="bold")
+    subtitle_lines = wrap_to_width(subtitle, SUBTITLE_WRAP, SUBTITLE_SIZE, room) if subtitle else []
     top = PAD + len(title_lines) * _TITLE_LH + 0.05 + len(subtitle_lines) * _SUBTITLE_LH + 0.14
     legend_top = top
     top += (0.32 + 0.24 * (int(legend) - 1)) if legend else 0.0  # legend = number of rows
