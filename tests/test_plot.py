@@ -427,6 +427,11 @@ def test_dumbbell_coinciding_markers_both_visible_and_labelled():
     texts = [t.get_text() for t in ax.texts]
     assert "92% in 2024 and 2025" in texts and texts.count("92%") == 0
     assert {"11%", "12%"} <= set(texts)
+    # each wave's label moves with its own marker (11% beside 2024's, 12% beside 2025's)
+    by_text = {t.get_text(): t for t in ax.texts}
+    assert by_text["11%"].xy == (11.0, boxes[(1, "marker-earlier")][1])
+    assert by_text["12%"].xy == (12.0, boxes[(1, "marker-later")][1])
+    assert by_text["92% in 2024 and 2025"].xy[1] == 0  # one label for both stays centred
     # interval lines move out with the markers: none crosses a marker
     for row in (0, 1):
         for line in ax.lines:

@@ -87,6 +87,8 @@ class _Pair(NamedTuple):
     connector: object | None
     #: The row's interval lines (earlier above, later below), moved out with the markers.
     interval_lines: tuple = ()
+    #: The value labels of the earlier and later wave (None for one label of both).
+    labels: tuple = ()
 
 
 def _marker_extent(marker: str) -> tuple[float, float]:
@@ -129,6 +131,10 @@ def _separate_touching_markers(ax, pairs: Sequence[_Pair]) -> list[int]:
             if line is not None:
                 offset = max(abs(float(line.get_ydata()[0]) - pair.row), clear)
                 line.set_ydata([pair.row + sign * offset] * 2)
+        # each wave's label beside its own marker
+        for label, sign in zip(pair.labels, (-1, 1), strict=False):
+            if label is not None:
+                label.xy = (label.xy[0], pair.row + sign * shift)
         if pair.connector is not None:
             pair.connector.remove()
         moved.append(pair.row)
@@ -306,10 +312,11 @@ def dumbbell(
                         (interval_lines[k],) = ax.plot(
                             [r["ci_low"], r["ci_high"]], [i + off] * 2, color=st.colour, lw=1
                         )
-            if len(markers) == 2:
-                pairs.append(
-                    _Pair(i, v0, v1, st.marker, *markers, connector, tuple(interval_lines))
-                )
+            pair = (
+                _Pair(i, v0, v1, st.marker, *markers, connector, tuple(interval_lines))
+                if len(markers) == 2
+                else None
+            )
             if m0 and m1:
                 both = (
                     NOT_PUBLISHED
@@ -335,11 +342,14 @@ def dumbbell(
                     if right_half
                     else _direct_label(ax, max(v0, v1), i, both, fontsize=fs, dx=7)
                 )
+                pairs.append(pair)
                 continue
             lo_t, hi_t = (t0, t1) if v1 >= v0 else (t1, t0)
             lo_v, hi_v = min(v0, v1), max(v0, v1)
-            texts.append(_direct_label(ax, lo_v, i, lo_t, fontsize=fs, dx=-7, ha="right"))
-            texts.append(_direct_label(ax, hi_v, i, hi_t, fontsize=fs, dx=7))
+            low = _direct_label(ax, lo_v, i, lo_t, fontsize=fs, dx=-7, ha="right")
+            high = _direct_label(ax, hi_v, i, hi_t, fontsize=fs, dx=7)
+            texts += [low, high]
+            pairs.append(pair._replace(labels=(low, high) if v1 >= v0 else (high, low)))
         ax.set_yticks(np.arange(n), wrapped)
         ax.set_ylim(n - 0.5, -0.5)
         top = nice_max(list(df["value"]) + list(df["ci_high"]), percent=percent)
