@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.vocab import Verdict
+from analysis.vocab import Status, Verdict
 
 #: Verdict -> words, with ``{alpha}`` filled by :func:`format_level` of the run's alpha.
 VERDICT_WORDS: dict[Verdict, str] = {
@@ -38,6 +38,31 @@ VERDICT_LABELS: dict[Verdict, str] = {
     Verdict.DIRECTION_ONLY: "Direction only",
     Verdict.UNTESTABLE: "Cannot be tested",
 }
+
+
+#: Status -> words for a cell that shows no number (``{threshold}``: the suppression base).
+STATUS_WORDS: dict[Status, str] = {
+    Status.SUPPRESSED: "suppressed (n<{threshold})",
+    Status.NO_BASE: "no base",
+    Status.ABSENT: "not asked",
+    Status.LOST: "lost in extraction",
+}
+
+
+def status_words(status: Status | str, *, threshold: int | None = None) -> str:
+    """Words for a cell whose status withholds its number; "not published" otherwise.
+
+    >>> status_words("suppressed", threshold=10), status_words(Status.NO_BASE)
+    ('suppressed (n<10)', 'no base')
+    >>> status_words(Status.CHANGE_ONLY)
+    'not published'
+    """
+    words = STATUS_WORDS.get(Status(status), "not published")
+    if "{threshold}" in words:
+        if threshold is None:
+            raise ValueError(f"status {Status(status).value!r} needs the suppression threshold")
+        words = words.format(threshold=int(threshold))
+    return words
 
 
 def format_level(level: float) -> str:
