@@ -100,7 +100,8 @@ def test_published_banner_letters_match_statsmodels():
     wide = format_banner(banner_from_published(pub, bases))
     assert wide.loc["optimism", "B: private"] == "62% A"
     assert wide.loc["dialogue", "D: edu"] == "-"
-    assert wide.loc["Base (unweighted)", "D: edu"] == "30"
+    assert wide.loc["dialogue: base (unweighted)", "D: edu"] == "30"
+    assert wide.loc["optimism: base (unweighted)", "A: public"] == "120"
 
 
 def test_banner_argument_errors():
