@@ -37,7 +37,8 @@ from analysis.stats.banner import banner, format_banner
 from analysis.stats.design import LOW_BASE_N, SUPPRESS_N, SurveyDesign, svy_ciprop
 from analysis.tooling.registry import load_registry
 from analysis.vocab import SYNTHETIC_FOOTER, SYNTHETIC_NOTE
-from analysis.weighting.rake import load_targets, rake
+from analysis.weighting.rake import rake
+from analysis.weighting.targets import load_targets
 
 registry = load_registry()
 respondents = figdata.load(ROOT / respondents_path)
@@ -52,7 +53,8 @@ log[["step", "rows_in", "rows_out", "rows_dropped", "cells_changed", "detail"]]
 # ## Raking to the target sector shares
 
 # %%
-margins = load_targets(weighting, path=str(ROOT / targets_path))
+wave = int(respondents["wave"].iloc[0])
+margins = load_targets(ROOT / targets_path, weighting, wave=wave).margins
 result = rake(respondents, margins)
 respondents["weight"] = result.weights
 diag = result.diagnostics
