@@ -225,8 +225,8 @@ for (dn in names(cal_designs)) {
       ci <- list(beta = c(NA, NA), logit = c(NA, NA))
       if (v != "api00" && coef(m_rep)[[1]] > 0 && coef(m_rep)[[1]] < 1) {
         for (meth in c("beta", "logit")) {
-          ci[[meth]] <- as.vector(attr(svyciprop(as.formula(paste0("~I(", v, " == 1)")), dd,
-                                                 method = meth), "ci"))
+          ci[[meth]] <- as.vector(attr(suppressWarnings(svyciprop(  # glm: zero-weight rows
+            as.formula(paste0("~I(", v, " == 1)")), dd, method = meth)), "ci"))
         }
       }
       rows[[length(rows) + 1]] <- data.frame(
@@ -266,8 +266,8 @@ read_input <- function(wave) {
   out <- file.path(outdir, sprintf("synthetic_respondents_%d.csv", wave))
   if (!file.exists(src)) src <- file.path(committed, basename(out))  # no build: reuse inputs
   d <- read.csv(src, check.names = FALSE, stringsAsFactors = FALSE, na.strings = "")
-  keep <- c("respondent_id", "wave", "sector", "distribution_channel",
-            grep("__top$", names(d), value = TRUE))
+  # no respondent ids: not needed, and tests/test_clean.py keeps respondent-level files out
+  keep <- c("wave", "sector", "distribution_channel", grep("__top$", names(d), value = TRUE))
   write.csv(d[, keep], out, row.names = FALSE, na = "")
   read.csv(out, check.names = FALSE, stringsAsFactors = FALSE, na.strings = "")
 }
@@ -480,8 +480,7 @@ write_fixture(do.call(rbind, rows_bg), "synthetic_between_groups.csv")
 
 # ---- year on year on the stacked waves: wave as strata, each wave to its own targets ------
 common <- intersect(items_of(d24), items_of(d25))
-cols <- c("respondent_id", "wave", "sector", paste0(common, "__top"), paste0(common, "__y0"),
-          "one")
+cols <- c("wave", "sector", paste0(common, "__top"), paste0(common, "__y0"), "one")
 st <- rbind(s24[, cols], s25[, cols])
 pop <- rbind(
   cbind(wave = 2024, pop_margin(t_eq24, "sector", nrow(s24))),

@@ -16,13 +16,13 @@ import pytest
 
 from analysis.errors import ConvergenceWarning, WeightingError
 from analysis.paths import WEIGHTING_TARGETS
-from analysis.weighting.targets import load_targets
 from analysis.weighting.rake import (
     kish_design_effect,
     poststratify,
     rake,
     trim_weights,
 )
+from analysis.weighting.targets import load_targets
 
 FIX = Path(__file__).parent / "fixtures" / "r_survey"
 RTOL = 1e-6

@@ -127,8 +127,8 @@ def atom_bases(atoms: pd.Series, in_base: np.ndarray | pd.Series) -> dict[str, i
     {'a': 1, 'b': 1}
     """
     mask = np.asarray(in_base, dtype=bool)
-    counts = pd.Series(atoms.to_numpy()[mask]).astype(str).value_counts(sort=False)
-    return {str(k): int(v) for k, v in counts.items()}
+    labels, counts = np.unique(np.asarray(atoms, dtype=str)[mask], return_counts=True)
+    return {str(k): int(v) for k, v in zip(labels, counts, strict=True)}
 
 
 def weight_concentration(

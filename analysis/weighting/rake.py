@@ -561,6 +561,7 @@ def _ipf_cells(
     cw = cell_unit.copy()  # current cell totals of the weights
     g = np.ones_like(cw)
     u = np.zeros_like(cw)  # log of the unclipped adjustment (bounded raking only)
+    occupied = cell_unit > 0  # empty cells keep g = 1 (their factor would grow without end)
     minlen = [t.size for t in tvecs]
 
     def margin_error(cw_: np.ndarray) -> float:
@@ -581,6 +582,7 @@ def _ipf_cells(
                 with np.errstate(divide="ignore", invalid="ignore"):
                     f = np.where(tot > 0, t / tot, 1.0)
                 factor = f[cell_codes[k]]
+                factor = np.where(occupied, factor, 1.0)
                 g *= factor
                 cw *= factor
             else:
