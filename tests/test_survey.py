@@ -326,6 +326,11 @@ def test_all_positive_under_weights_is_exactly_one_with_the_methods_bounds():
         assert (beta["ci_low"], beta["ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
     zero = svy_ciprop(SurveyDesign(df.assign(y=0.0), weights="w"), "y", "beta", **NO_FLAGS)
     assert zero["estimate"].iloc[0] == 0.0 and zero["ci_low"].iloc[0] == 0.0
+    # Wilson on the unweighted n at the bound: not zero-width, as statsmodels' Wilson
+    wil = svy_ciprop(d, "y", "wilson", df=np.inf, **NO_FLAGS).iloc[0]
+    lo, hi = proportion_confint(n, n, alpha=0.05, method="wilson")
+    assert (wil["ci_low"], wil["ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    assert wil["ci_low"] < 1.0
     logit = svy_ciprop(d, "y", "logit", **NO_FLAGS).iloc[0]
     assert np.isnan(logit["ci_low"]) and np.isnan(logit["ci_high"])  # undefined at the bound
     assert t_test(0.0, 0.0, 11, 0.95)["p_value"] == 1.0

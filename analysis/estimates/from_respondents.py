@@ -35,6 +35,14 @@ are out of the base (``dont_know="exclude"``). With ``dont_know="include"`` a re
 ``<item_id>__dk`` column is 1 counts in the base as not top-box; the column must then exist
 (the cleaned-data contract for it: 1 = answered "Don't know", else 0 or blank).
 
+Comparison rows carry ``deff`` NaN: no design effect is applied to assumed bases here, the
+design enters the standard error directly. ``p_value_min = p_value_max = p_value`` (the
+dependence between the sides is known from the respondents).
+
+Non-convergence of the raking is an error unless ``on_nonconvergence="accept"``; the
+accepted, unconverged weights are then labelled in ``WeightedWave.design.weighting``
+(``converged`` False) and by a :class:`~analysis.errors.ConvergenceWarning`.
+
 Every float is rounded through :func:`analysis.vocab.canonical_float`.
 
 >>> import numpy as np, pandas as pd
@@ -73,10 +81,10 @@ from analysis.stats.design import (
     LOW_BASE_N,
     DomainMean,
     SurveyDesign,
-    _ci,
-    _effective_n,
     design_effect,
     domain_mean,
+    effective_n,
+    proportion_interval,
     t_test,
 )
 from analysis.stats.disclosure import (
@@ -103,6 +111,7 @@ from analysis.vocab import (
     top_column,
 )
 from analysis.weighting.targets import (
+    CELL_SUFFIX,
     MISSING_LEVEL,
     OUTSIDE_LEVEL,
     WeightingTargets,
@@ -338,7 +347,7 @@ def weight_wave(
     except WeightingError as err:
         raise weighting_error(targets, err) from err
     values = data[by].astype("string")
-    cell_col = f"{by}__cell"
+    cell_col = f"{by}{CELL_SUFFIX}"
     if cell_col in data.columns:
         atoms = pd.Series(
             np.where(data[cell_col] == OUTSIDE_LEVEL, values.fillna(MISSING_LEVEL), data[cell_col]),
@@ -509,8 +518,10 @@ def estimate_wave(
             if reason is None:
                 variance = m.variance
                 se = float(np.sqrt(variance))
-                n_eff = _effective_n(m.estimate, variance, m.n)
-                lo, hi = _ci(ci_method, m.estimate, se, n_eff, m.design, level, m.design.degf)
+                n_eff = effective_n(m.estimate, variance, m.n)
+                lo, hi = proportion_interval(
+                    ci_method, m.estimate, se, n_eff, m.design, level, m.design.degf
+                )
                 row.update(
                     estimate=m.estimate,
                     ci_low=lo,

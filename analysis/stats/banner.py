@@ -50,9 +50,9 @@ from analysis.figures.text import status_words
 from analysis.stats.design import (
     LOW_BASE_N,
     SurveyDesign,
-    _binary,
-    _effective_n,
+    binary_indicator,
     domain_mean,
+    effective_n,
     t_test,
 )
 from analysis.stats.disclosure import SUPPRESS_N, atom_bases, suppression_reasons
@@ -212,7 +212,7 @@ def banner(
         group_atoms[TOTAL] = frozenset(atoms[design.domain].unique())
     rows, pair_tables = [], []
     for item, (col, value) in spec.items():
-        y, valid = _binary(design, col, value)
+        y, valid = binary_indicator(design, col, value)
         if dont_know == "include":
             dk = _dk_column(col)
             if value is not None or dk not in design.data.columns:
@@ -267,7 +267,7 @@ def banner(
                 row.update(
                     estimate=m.estimate,
                     se=float(np.sqrt(variance)),
-                    n_eff=_effective_n(m.estimate, variance, m.n),
+                    n_eff=effective_n(m.estimate, variance, m.n),
                     sig=sig.get(lab, ""),
                     status=Status.ESTIMATED.value,
                 )

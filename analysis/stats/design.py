@@ -28,8 +28,9 @@ variance uses the calibration residuals, as R's ``rake()``/``postStratify()`` de
 ``svyrecvar``: post-stratification replaces each linearised score ``z`` by
 ``z - g * mean_cell(z * d / g)`` (``d`` the weights before, ``g`` after, the mean weighted by
 ``d``); raking does R's ten sweeps of ``z - g * mean_level(z / g)`` (unweighted level means)
-over the margins. The variance of a raked or post-stratified estimate is therefore smaller
-than with the weights taken as fixed (1.6-7.4% on the synthetic whole sample).
+over the margins. Taking the same weights as fixed overstates the standard error: on the
+synthetic whole sample raked to equal sectors, by up to 1.6% (2025, 33 items) and 7.3% (2024,
+32 items); ``tests/test_from_respondents.py`` checks the direction.
 
 Variance: with-replacement (ultimate cluster) PSU variance within strata, times
 ``(N_h - n_h)/N_h`` when an fpc is given: R's ``svyrecvar`` for one-stage designs. Domains
@@ -129,9 +130,12 @@ __all__ = [
     "Calibration",
     "DomainMean",
     "SurveyDesign",
+    "binary_indicator",
     "design_effect",
     "domain_mean",
+    "effective_n",
     "flag_low_base",
+    "proportion_interval",
     "svy_chisq",
     "svy_ciprop",
     "svy_diff_independent",
@@ -811,7 +815,15 @@ def svy_prop(
     return _estimate_table(design, y_fn, list(cats), by, level, "prop", low_base_n, suppress_n)
 
 
-def _binary(design: SurveyDesign, var: str, value: object | None) -> tuple[np.ndarray, np.ndarray]:
+def binary_indicator(
+    design: SurveyDesign, var: str, value: object | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(y, valid)``: ``var`` as 0/1 (or ``var == value``), 0 where missing; ``valid`` = answered.
+
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0, None, 0.0]}))
+    >>> [a.tolist() for a in binary_indicator(d, "y")]
+    [[1.0, 0.0, 0.0], [True, False, True]]
+    """
     values = _var_values(design, var)
     valid = values.notna().to_numpy()
     if value is not None:
@@ -953,8 +965,15 @@ def t_test(diff: float, se: float, dof: float, level: float) -> dict[str, float]
     )
 
 
-def _ci(method: str, p: float, se: float, n_eff: float, dd: SurveyDesign, level: float, dof):
-    """Interval of a proportion by ``method`` (see :func:`svy_ciprop`)."""
+def proportion_interval(
+    method: str, p: float, se: float, n_eff: float, dd: SurveyDesign, level: float, dof: float
+) -> tuple[float, float]:
+    """Interval of a proportion by ``method`` (see :func:`svy_ciprop`) on the domain ``dd``.
+
+    >>> d = SurveyDesign(pd.DataFrame({"y": [1.0] * 20}))
+    >>> proportion_interval("beta", 1.0, 0.0, 20.0, d, 0.95, 19)  # Clopper-Pearson at x = n
+    (0.8315665..., 1.0)
+    """
     nan = float("nan")
     if not np.isfinite(p):
         return nan, nan
@@ -984,8 +1003,12 @@ def _ci(method: str, p: float, se: float, n_eff: float, dd: SurveyDesign, level:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _effective_n(p: float, variance: float, n: int) -> float:
-    """``p(1-p)/variance`` (R's svyciprop n.eff); the unweighted n at the bounds; never < 0."""
+def effective_n(p: float, variance: float, n: int) -> float:
+    """``p(1-p)/variance`` (R's svyciprop n.eff); the unweighted n at the bounds; never < 0.
+
+    >>> effective_n(0.5, 0.0025, 90), effective_n(1.0, 0.0, 90), effective_n(float("nan"), 0, 0)
+    (100.0, 90.0, 0.0)
+    """
     if n == 0:
         return 0.0
     if not (0 < p < 1) or not variance > 0:
@@ -1054,7 +1077,7 @@ def svy_ciprop(
     level = _check_level(level)
     if method not in CIPROP_METHODS:
         raise ValueError(f"method={method!r}; valid methods are {CIPROP_METHODS}")
-    y_all, valid_all = _binary(design, var, value)
+    y_all, valid_all = binary_indicator(design, var, value)
     rows = []
     for g, d in _groups(design, by):
         m = domain_mean(d, y_all, valid_all)
@@ -1063,8 +1086,8 @@ def svy_ciprop(
         p = m.estimate
         variance = m.variance
         se = float(np.sqrt(variance)) if m.n else float("nan")
-        n_eff = _effective_n(p, variance, m.n)
-        lo, hi = _ci(method, p, se, n_eff, dd, level, dof)
+        n_eff = effective_n(p, variance, m.n)
+        lo, hi = proportion_interval(method, p, se, n_eff, dd, level, dof)
         row = {} if by is None else {by: g}
         row.update(
             estimate=p,
@@ -1138,7 +1161,7 @@ def svy_diff_prop(
     0   0.5  0.3273
     """
     level = _check_level(level)
-    y, valid = _binary(design, var, value)
+    y, valid = binary_indicator(design, var, value)
     groups = _var_values(design, by)
     parts = []
     for g in (group1, group2):
@@ -1221,8 +1244,8 @@ def svy_diff_items(
     0      0.6667      0.3333  0.3333  0.2108
     """
     level = _check_level(level)
-    ya, va = _binary(design, var_a, value_a)
-    yb, vb = _binary(design, var_b, value_b)
+    ya, va = binary_indicator(design, var_a, value_a)
+    yb, vb = binary_indicator(design, var_b, value_b)
     both = va & vb
     ma, mb = domain_mean(design, ya, both), domain_mean(design, yb, both)
     dd = ma.design
@@ -1292,7 +1315,7 @@ def svy_diff_vs_total(
     0            0.75             0.5  0.25  0.189
     """
     level = _check_level(level)
-    y, valid = _binary(design, var, value)
+    y, valid = binary_indicator(design, var, value)
     in_group = (_var_values(design, by) == group).to_numpy()
     mt = domain_mean(design, y, valid)
     mg = domain_mean(design, y, valid & in_group)
@@ -1359,8 +1382,8 @@ def svy_diff_independent(
     0  0.4167  0.327    8
     """
     level = _check_level(level)
-    ma = domain_mean(design_a, *_binary(design_a, var, value))
-    mb = domain_mean(design_b, *_binary(design_b, var, value))
+    ma = domain_mean(design_a, *binary_indicator(design_a, var, value))
+    mb = domain_mean(design_b, *binary_indicator(design_b, var, value))
     if ma.n == 0 or mb.n == 0:
         raise ValueError(f"{var!r} has no respondents in one of the two designs")
     diff = ma.estimate - mb.estimate
