@@ -315,7 +315,7 @@ def test_no_base_and_suppression_in_the_estimates():
         vs = compare_group_vs_total(data, targets=_targets("rake_equal_2025"))
     row = vs[(vs["item_a"] == "comm_sufficient") & (vs["group_a"] == "public")].iloc[0]
     assert row["verdict"] == Verdict.UNTESTABLE.value and np.isnan(row["p_value"])
-    assert "suppressed (n<10)" in row["method"]
+    assert "suppressed (n<10)" in row["note"]
 
 
 def test_dont_know_option_needs_its_column_and_widens_the_base():

@@ -43,7 +43,9 @@ Non-convergence of the raking is an error unless ``on_nonconvergence="accept"``;
 accepted, unconverged weights are then labelled in ``WeightedWave.design.weighting``
 (``converged`` False) and by a :class:`~analysis.errors.ConvergenceWarning`.
 
-Every float is rounded through :func:`analysis.vocab.canonical_float`.
+Every float is rounded through :func:`analysis.vocab.canonical_float`, and both tables pass
+:mod:`analysis.estimates.schema` validation. Intervals are kept within the parameter space
+(0-1 for a proportion, -1 to 1 for a difference; only a Wald interval can reach past it).
 
 >>> import numpy as np, pandas as pd
 >>> from analysis.paths import WEIGHTING_TARGETS
@@ -75,7 +77,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataValidationError, LowBaseWarning, WeightingError
-from analysis.figures.text import format_pct, status_words
+from analysis.estimates import schema
 from analysis.stats.design import (
     CIPROP_METHODS,
     LOW_BASE_N,
@@ -94,6 +96,7 @@ from analysis.stats.disclosure import (
     suppression_reasons,
     weight_concentration,
 )
+from analysis.text import format_pct, status_words, withheld_words
 from analysis.vocab import (
     COMPARISON_COLUMNS,
     COMPARISONS,
@@ -387,19 +390,15 @@ def weight_wave(
 
 
 # ---------------------------------------------------------------------------- tables
-def _canonical(table: pd.DataFrame, schema) -> pd.DataFrame:
-    """Columns in schema order and dtype, every float through ``canonical_float``."""
-    out = table[[c.name for c in schema]].copy()
-    for col in schema:
+def _canonical(table: pd.DataFrame, columns) -> pd.DataFrame:
+    """Columns in schema order, floats through ``canonical_float``, validated by the schema."""
+    out = table[[c.name for c in columns]].copy()
+    for col in columns:
         if col.dtype == "float64":
             out[col.name] = out[col.name].astype(float).map(canonical_float).astype("float64")
-        elif col.dtype == "int64":
-            out[col.name] = out[col.name].astype("int64")
-        elif col.dtype == "bool":
-            out[col.name] = out[col.name].astype(bool)
-        else:
-            out[col.name] = out[col.name].astype(object)
-    return out.reset_index(drop=True)
+    if columns is ESTIMATES:
+        return schema.validate_estimates(out, name="respondent-level estimates")
+    return schema.validate_comparisons(out, name="respondent-level comparisons")
 
 
 def _check_common(level: float, ci_method: str, threshold: int) -> None:
@@ -522,6 +521,7 @@ def estimate_wave(
                 lo, hi = proportion_interval(
                     ci_method, m.estimate, se, n_eff, m.design, level, m.design.degf
                 )
+                lo, hi = max(0.0, lo), min(1.0, hi)  # a Wald ("mean") interval can overshoot
                 row.update(
                     estimate=m.estimate,
                     ci_low=lo,
@@ -531,6 +531,7 @@ def estimate_wave(
                     deff=design_effect(m, variance, deff_kind),
                     status=Status.ESTIMATED,
                     value_text=format_pct(m.estimate),
+                    note=None,
                 )
             else:
                 status = Status.NO_BASE if reason == "no_base" else Status.SUPPRESSED
@@ -543,6 +544,7 @@ def estimate_wave(
                     deff=nan,
                     status=status,
                     value_text=status_words(status, threshold=threshold),
+                    note=withheld_words(reason, threshold=threshold, n=m.n),
                 )
             rows.append(row)
     for item in absent:
@@ -562,6 +564,7 @@ def estimate_wave(
                     deff=nan,
                     status=Status.ABSENT,
                     value_text=status_words(Status.ABSENT),
+                    note=None,
                 )
             )
     table = pd.DataFrame(rows, columns=[c for c in ESTIMATE_COLUMNS if c not in _CONSTANT])
@@ -641,8 +644,9 @@ def _comparison_row(
             p_value=nan,
             p_value_min=nan,
             p_value_max=nan,
-            method=f"{method}; not tested: {withheld}",
+            method=method,
             verdict=Verdict.UNTESTABLE.value,
+            note=withheld or withheld_words("no_base"),
         )
         return row
     diff = m_a.estimate - m_b.estimate
@@ -653,8 +657,8 @@ def _comparison_row(
         estimate_b=m_b.estimate,
         diff=diff,
         se=se,
-        ci_low=test["ci_low"],
-        ci_high=test["ci_high"],
+        ci_low=max(-1.0, test["ci_low"]),
+        ci_high=min(1.0, test["ci_high"]),
         statistic=test["statistic"],
         dof=float(dof),
         p_value=test["p_value"],
@@ -662,16 +666,19 @@ def _comparison_row(
         p_value_max=test["p_value"],
         method=method,
         verdict=verdict_for(test["p_value"], diff, alpha, direction).value,
+        note=None,
     )
     return row
 
 
 def _withheld(reason_a: str | None, reason_b: str | None, threshold: int) -> str | None:
+    """Why a comparison is not tested (words), or None."""
     for r in (reason_a, reason_b):
         if r == "no_base":
-            return "a side has no base"
+            return withheld_words("side_withheld", words=withheld_words("no_base"))
         if r is not None:
-            return status_words(Status.SUPPRESSED, threshold=threshold)
+            words = status_words(Status.SUPPRESSED, threshold=threshold)
+            return withheld_words("side_withheld", words=words)
     return None
 
 
@@ -890,16 +897,14 @@ def compare_items(
             ma, mb = domain_mean(ww.design, ya, both), domain_mean(ww.design, yb, both)
             withheld = _withheld(ra[g], rb[g], threshold)
             if withheld is None and ma.n == 0:
-                withheld = "no respondent is in both items' bases"
+                withheld = withheld_words("no_common_base")
             n_a, n_b = ww.cell(a, g).n, ww.cell(b, g).n
             if (
                 withheld is None
                 and threshold
                 and (ma.n < threshold or 0 < n_a - ma.n < threshold or 0 < n_b - ma.n < threshold)
             ):
-                withheld = status_words(Status.SUPPRESSED, threshold=threshold) + (
-                    " (paired base differs from an item's base by a few respondents)"
-                )
+                withheld = withheld_words("paired_base", threshold=threshold)
             variance = (
                 float(ww.design.vcov(ma.scores - mb.scores)[0, 0]) if withheld is None else 0.0
             )

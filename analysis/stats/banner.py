@@ -46,7 +46,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import DataValidationError, LowBaseWarning, StatisticalWarning
-from analysis.figures.text import status_words
 from analysis.stats.design import (
     LOW_BASE_N,
     SurveyDesign,
@@ -57,6 +56,7 @@ from analysis.stats.design import (
 )
 from analysis.stats.disclosure import SUPPRESS_N, atom_bases, suppression_reasons
 from analysis.stats.proportions import adjust_pvalues, pairwise_proportions
+from analysis.text import status_words
 from analysis.vocab import TOP_SUFFIX, Status
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,7 @@ answers, so neither subtraction nor the integer search can recover it
 (``tests/test_disclosure.py`` attempts both).
 
 Suppressed cells carry :attr:`analysis.vocab.Status.SUPPRESSED`, worded by
-:func:`analysis.figures.text.status_words` as "suppressed (n<10)" (distinct from "not
+:func:`analysis.text.status_words` as "suppressed (n<10)" (distinct from "not
 published").
 
 Weight concentration: :func:`weight_concentration` warns (:class:`DominantWeightWarning`)

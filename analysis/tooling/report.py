@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.audit.claims import SUMMARY_COLUMNS
 from analysis.io import write_text
 from analysis.paths import DATA_PROCESSED, DATA_RAW, ROOT
-from analysis.tooling.registry import Figure, Registry, load_registry
+from analysis.tooling.registry import Figure, Registry, load_registry, runs
 
 CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;
@@ -117,9 +117,68 @@ def figure_section(fig: Figure, published: pd.DataFrame, audit: pd.DataFrame) ->
     return "\n".join(parts)
 
 
-def build_report(registry: Registry, out: Path) -> Path:
+def render_notebook_pages(executed: Sequence[Path], folder: Path) -> list[Path]:
+    """Render executed notebooks as HTML pages in ``folder`` (one nbconvert import for all)."""
+    import nbformat
+
+    from analysis.tooling.notebook import render_html
+
+    written = []
+    for path in executed:
+        if path.is_file():
+            page = folder / f"{path.stem}.html"
+            written.append(write_text(page, render_html(nbformat.read(path, as_version=4))))
+    return written
+
+
+def wave_section(registry: Registry, wave_dir: Path, out_dir: Path) -> list[str]:
+    """The respondent-level edition of one wave: its figures (copied) and notebook pages."""
+    import json
+
+    from analysis.tooling.registry import runs
+
+    provenance_file = wave_dir / "data" / "provenance.json"
+    if not provenance_file.is_file():
+        return []
+    provenance = json.loads(provenance_file.read_text(encoding="utf-8"))
+    wave = provenance["wave"]
+    values = {"wave": wave, "previous_wave": provenance.get("previous_wave"),
+              "wave_dir": wave_dir.relative_to(ROOT).as_posix()}  # fmt: skip
+    target = out_dir / "waves" / str(wave)
+    (target / "figures").mkdir(parents=True, exist_ok=True)
+    ed_runs = runs(registry, values, ["respondents"])
+    render_notebook_pages([ROOT / r.executed for r in ed_runs], target / "notebooks")
+    kind = "SYNTHETIC" if provenance.get("synthetic") else "respondent-level"
+    body = [
+        f"<h2 id='wave-{wave}'>Respondent-level edition, {wave} "
+        f"(<span class='synthetic'>{kind}</span> data)</h2>",
+        "<p>Every section drawn again from the wave's export: "
+        + ", ".join(html.escape(s["file"]) for s in provenance.get("sources", []))
+        + ".</p>",
+    ]
+    for run in ed_runs:
+        body.append(
+            f"<h3>{html.escape(run.notebook.title)}</h3><p><a href='waves/{wave}/notebooks/"
+            f"{run.notebook.name}.html'>Executed notebook</a></p>"
+        )
+        for fig in run.notebook.figures:
+            fid = fig.id_for("respondents", wave)
+            svg = ROOT / run.figures_dir / f"{fid}.svg"
+            if svg.is_file():
+                shutil.copyfile(svg, target / "figures" / svg.name)
+                body.append(
+                    f"<figure id='{fid}'><img src='waves/{wave}/figures/{svg.name}' "
+                    f"alt='{html.escape(fid)}'><figcaption>{fid}</figcaption></figure>"
+                )
+    return body
+
+
+def build_report(registry: Registry, out: Path, wave_dir: Path | None = None) -> Path:
     """Write the report folder (index.html plus figure copies); return the index path."""
     out_dir = out.parent
+    render_notebook_pages(
+        [ROOT / r.executed for r in runs(registry, {}, ["published"])], out_dir / "notebooks"
+    )
     (out_dir / "figures").mkdir(parents=True, exist_ok=True)
     for fig in registry.figures:
         svg = fig.stem.with_suffix(".svg")
@@ -138,7 +197,7 @@ def build_report(registry: Registry, out: Path) -> Path:
         "use <span class='synthetic'>SYNTHETIC</span> data unless a real export was supplied.</p>",
         "<nav><h2>Contents</h2><ol>",
     ]
-    for nb in registry.notebooks:
+    for nb in registry.in_edition("published"):
         links = ", ".join(f"<a href='#{f.id}'>{f.id}</a>" for f in nb.figures)
         body.append(f"<li><a href='#nb-{nb.name}'>{html.escape(nb.title)}</a>: {links}</li>")
     body.append(
@@ -146,7 +205,7 @@ def build_report(registry: Registry, out: Path) -> Path:
         "<li><a href='#cite'>How to cite</a></li></ol></nav>"
     )
     section = None
-    for nb in registry.notebooks:
+    for nb in registry.in_edition("published"):
         if nb.section != section:
             section = nb.section
             body.append(f"<h2>{html.escape(section)}</h2>")
@@ -155,6 +214,8 @@ def build_report(registry: Registry, out: Path) -> Path:
             f"<p><a href='notebooks/{nb.name}.html'>Executed notebook</a></p>"
         )
         body += [figure_section(fig, published, audit) for fig in nb.figures]
+    if wave_dir is not None:
+        body += wave_section(registry, wave_dir, out_dir)
     body.append(
         "<h2 id='discrepancies'>Discrepancy register</h2>"
         "<p>Places where the source documents disagree with each other or with "
@@ -182,8 +243,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m analysis.tooling.report")
     parser.add_argument("--out", default="build/report/index.html")
+    parser.add_argument("--wave-dir", default=None, help="a wave edition to include")
     args = parser.parse_args(argv)
-    path = build_report(load_registry(), ROOT / args.out)
+    wave_dir = ROOT / args.wave_dir if args.wave_dir else None
+    path = build_report(load_registry(), ROOT / args.out, wave_dir)
     print(f"report written to {path.relative_to(ROOT)}")
     return 0
 
