@@ -97,12 +97,13 @@ def build_edition(
         ComparisonKind,
         Status,
     )
-    from analysis.weighting.rake import load_targets, rake
+    from analysis.weighting.rake import rake
+    from analysis.weighting.targets import load_targets
 
-    margins = load_targets(scheme, path=str(targets_path))
     weights, diagnostics, est_rows, designs = [], {}, [], {}
     for wave, df in sorted(frames.items()):
         df = df.reset_index(drop=True)
+        margins = load_targets(targets_path, scheme, wave=wave).margins  # the wave's own rows
         wave_margins, dropped = {}, []
         for var, target in margins.items():
             present = target[target.index.isin(df[var].dropna().unique())]
