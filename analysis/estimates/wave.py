@@ -74,6 +74,7 @@ def build_edition(
     level: float,
     alpha: float,
     sources: dict[int, str],
+    item_pairs: Sequence[tuple[str, str]] = (),
 ) -> Edition:
     """Weight each wave to its own targets; estimate every item by group; compare.
 
@@ -82,13 +83,17 @@ def build_edition(
     file), calibrated design-based variance (equal to R ``survey``), Korn-Graubard intervals
     (R ``svyciprop(method="beta")``) for every ``<item>__top`` column, all respondents and
     each sector, disclosure control. Comparisons: year on year (independent waves, each with
-    its own design, t on ``degf_a + degf_b``) and every ordered pair of sectors within the
-    current wave (joint linearisation on the raked design).
+    its own design, t on ``degf_a + degf_b``), every ordered pair of sectors within the
+    current wave (joint linearisation on the raked design), each sector against all
+    respondents (the overlap in the covariance), and the ``item_pairs`` (two options of one
+    tick-box question, paired: the covariance from the same respondents), all leaders.
     """
     import warnings
 
     from analysis.estimates.from_respondents import (
+        compare_group_vs_total,
         compare_groups,
+        compare_items,
         compare_waves,
         estimate_wave,
         weight_wave,
@@ -117,8 +122,19 @@ def build_edition(
     later = max(waves)
     sectors = [g for g in waves[later].groups if g != GROUP_ALL]
     ordered = [(a, b) for a in sectors for b in sectors if a != b]
-    parts = [compare_groups(waves[later], pairs=ordered, level=level, alpha=alpha,
-                            source=sources.get(later, ""))]  # fmt: skip
+    source = sources.get(later, "")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # low bases and untestable pairs are in the rows
+        parts = [
+            compare_groups(waves[later], pairs=ordered, level=level, alpha=alpha, source=source),
+            compare_group_vs_total(waves[later], level=level, alpha=alpha, source=source),
+        ]
+        present = set(estimates.loc[estimates["wave"] == later, "item_id"])
+        pairs = [(a, b) for a, b in item_pairs if a in present and b in present]
+        if pairs:
+            parts.append(
+                compare_items(waves[later], pairs=pairs, level=level, alpha=alpha, source=source)
+            )
     if len(waves) == 2:
         earlier = min(waves)
         parts.insert(
@@ -137,6 +153,28 @@ def build_edition(
     )
 
 
+def option_pairs(
+    codebook_path: Path, wave: int, questionnaire: int | None = None
+) -> list[tuple[str, str]]:
+    """Every ordered pair of options of each tick-box question in the wave's questionnaire.
+
+    >>> pairs = option_pairs(Path("data/raw/codebook.csv"), 2025)
+    >>> ("enabler_shared_goals", "enabler_trust") in pairs
+    True
+    """
+    from analysis.respondents.codebook import load_codebook
+
+    cb = load_codebook(codebook_path)
+    version = cb.questionnaire_for(wave, questionnaire)
+    return [
+        (a, b)
+        for q in cb.multi_questions(version)
+        for a in cb.members(q, version)
+        for b in cb.members(q, version)
+        if a != b
+    ]
+
+
 def build_wave(
     respondents: Path,
     log_path: Path,
@@ -149,8 +187,14 @@ def build_wave(
     previous_log: Path | None = None,
     level: float = 0.95,
     alpha: float = 0.05,
+    codebook: Path | None = None,
+    questionnaire: int | None = None,
 ) -> dict[str, Path]:
-    """Weight, estimate and compare one wave (and its previous wave); write the outputs."""
+    """Weight, estimate and compare one wave (and its previous wave); write the outputs.
+
+    With a ``codebook``, the options of each tick-box question of the wave's questionnaire
+    are compared pairwise (rankings such as "the top barrier" are then tested).
+    """
     current = pd.read_parquet(respondents)
     frames = {wave: current}
     infos = {wave: _log_info(log_path)}
@@ -162,6 +206,7 @@ def build_wave(
     result = build_edition(
         frames, targets_path=targets, scheme=scheme, level=level, alpha=alpha,
         sources={w: info.get("sha256", info.get("file", "")) for w, info in infos.items()},
+        item_pairs=option_pairs(codebook, wave, questionnaire) if codebook else (),
     )  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {
@@ -207,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--level", type=float, default=0.95)
     b.add_argument("--alpha", type=float, default=0.05)
     b.add_argument("--out-dir", type=Path, required=True)
+    b.add_argument("--codebook", type=Path, default=None, help="pairs of tick-box options")
+    b.add_argument("--questionnaire", type=int, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -214,6 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.respondents, args.log, wave=args.wave, targets=args.targets,
             scheme=args.scheme, out_dir=args.out_dir, previous=args.previous,
             previous_log=args.previous_log, level=args.level, alpha=args.alpha,
+            codebook=args.codebook, questionnaire=args.questionnaire,
         )  # fmt: skip
     except (AnalysisError, ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
