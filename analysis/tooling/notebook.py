@@ -228,6 +228,8 @@ def run_notebook(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
+                # Figures inline as in JupyterLab, whatever MPLBACKEND the caller exported.
+                extra_arguments=["--matplotlib=inline"],
             )
         except Exception:
             if raw.exists():
