@@ -1,23 +1,48 @@
-"""Open the built report in headless Chromium and check it as a reader's browser would.
+"""Open the built report in headless Chromium and check it as readers' browsers and printers would.
 
-Usage: ``python scripts/check_report.py build/report/index.html`` (``make check-report``).
+Usage: ``python scripts/check_report.py [build/report/index.html]`` (``make check-report``).
 
-Checks: the page loads from disk with no network (everything local, no CDN); every
-``<img>`` has loaded (``naturalWidth > 0``); no console errors or page errors; every
-in-page anchor and every link to an executed notebook resolves. Saves a full-page
-screenshot to ``build/report/screenshot.png``. Uses Debian's Chromium
-(``apt-get install chromium``); Playwright drives it, no browser download needed.
+Fails (exit 1) when any of these is found:
+
+* the report page at 1400 px or 390 px wide scrolls sideways, or a table reaches past the
+  viewport (tables must sit in their own scroll container);
+* an image does not load, a link (in-page anchor, local file, or anchor in another local
+  page) is broken, the page asks for the network, or the console logs an error;
+* a notebook page has no image, shows the same image twice, has not as many images as its
+  notebook has figures in ``notebooks/registry.toml``, is titled other than the notebook's
+  first heading, or has no link back to the report;
+* printed to A4 (print media, the report's own ``@page`` rules), a table is clipped (its
+  scroll container is narrower than the table: nobody can scroll paper) or the page is
+  wider than the paper.
+
+Saves screenshots (``index-1400.png``, ``index-390.png``, one notebook page at 390 px) and the
+A4 PDF (``report-A4.pdf``) in ``build/check-report/`` and prints the measurements: pages,
+images, links checked, overflowing tables per width, PDF page count.
+
+Uses Debian's Chromium (``apt-get install chromium``) through Playwright with a fresh
+profile; Playwright never downloads a browser here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
+import os
+import re
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from playwright.sync_api import sync_playwright
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
 
 CHROMIUM_FLAGS = [
+    "--headless",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -26,62 +51,307 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+WIDTHS = (1400, 390)
+OUT_DIR = ROOT / "build" / "check-report"
+MM_TO_PX = 96 / 25.4
+
+# For every table: the box readers actually see (the nearest ancestor that clips or scrolls
+# horizontally, else the table) and whether that box is narrower than the table.
+TABLES_JS = """
+() => [...document.querySelectorAll('table')]
+  .filter(t => t.getClientRects().length > 0)
+  .map(t => {
+    let clip = null;
+    for (let a = t.parentElement; a && a !== document.body; a = a.parentElement) {
+      const ox = getComputedStyle(a).overflowX;
+      if (ox !== 'visible') { clip = a; break; }
+    }
+    const box = (clip || t).getBoundingClientRect();
+    return {
+      id: t.closest('[id]') ? t.closest('[id]').id : '',
+      right: box.right, left: box.left,
+      tableWidth: t.scrollWidth,
+      visibleWidth: clip ? clip.clientWidth : t.getBoundingClientRect().width,
+      scrolls: !!clip,
+    };
+  })
+"""
+
+
+def chromium_executable() -> str | None:
+    """Debian's Chromium, or ``None`` when it is not installed."""
+    for name in ("/usr/bin/chromium", "chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@contextlib.contextmanager
+def chromium(**context_options) -> Iterator[BrowserContext]:
+    """A headless Chromium context on a fresh, temporary profile (deleted afterwards)."""
+    executable = chromium_executable()
+    if executable is None:
+        raise SystemExit("chromium not found: apt-get install chromium")
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with (
+        tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile,
+        sync_playwright() as pw,
+    ):
+        context = pw.chromium.launch_persistent_context(
+            profile,
+            executable_path=executable,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            **context_options,
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def watch(page: Page, problems: list[str], label: str) -> None:
+    """Record console errors, page errors, failed requests and any network request."""
+    page.on(
+        "console",
+        lambda m: (
+            problems.append(f"{label}: console {m.type}: {m.text}") if m.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda e: problems.append(f"{label}: page error: {e}"))
+    page.on(
+        "requestfailed",
+        lambda r: problems.append(f"{label}: request failed: {r.url} ({r.failure})"),
+    )
+    page.route(
+        re.compile(r"^(https?|wss?)://"),
+        lambda route: (
+            problems.append(f"{label}: network request (must be offline): {route.request.url}"),
+            route.abort(),
+        ),
+    )
+
+
+# Elements that cut their content off sideways (overflow hidden or clip, content wider).
+CLIPPED_JS = """
+() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getClientRects().length > 0)
+  .filter(e => ['hidden', 'clip'].includes(getComputedStyle(e).overflowX))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`)
+"""
+
+
+def _ids(path: Path, cache: dict[Path, set[str]]) -> set[str]:
+    if path not in cache:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = re.findall(r"""\bid=(?:"([^"]*)"|'([^']*)')""", text)
+        cache[path] = {html.unescape(a or b) for a, b in found}
+    return cache[path]
+
+
+def check_links(page: Page, here: Path, cache: dict[Path, set[str]]) -> tuple[int, list[str]]:
+    """Check every ``a[href]`` of the loaded page; return (links checked, problems)."""
+    problems = []
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https", "mailto"):
+            continue
+        if parts.scheme:
+            problems.append(f"{here.name}: unexpected link scheme: {href}")
+            continue
+        target = (here.parent / unquote(parts.path)).resolve() if parts.path else here
+        if not target.exists():
+            problems.append(f"{here.name}: broken link: {href}")
+        elif (
+            parts.fragment
+            and target.suffix == ".html"
+            and unquote(parts.fragment) not in _ids(target, cache)
+        ):
+            problems.append(f"{here.name}: broken anchor: {href}")
+    return len(hrefs), problems
+
+
+def measure_width(page: Page, width: int) -> dict:
+    """Lay the page out ``width`` px wide; return page overflow and the overflowing tables."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(50)
+    doc = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth,"
+        " client: document.documentElement.clientWidth})"
+    )
+    tables = page.evaluate(TABLES_JS)
+    over = [t for t in tables if t["right"] > width + 1 or t["left"] < -1]
+    return {"page": doc, "tables": tables, "overflowing": over}
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    """Pages in a PDF written by Chromium (uncompressed page tree: ``/Type /Page`` objects)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def print_check(page: Page, pdf_path: Path) -> tuple[int, int, list[str]]:
+    """Print to A4; return (PDF pages, tables measured, problems)."""
+    from analysis.tooling.report import PRINT_MARGIN_MM
+
+    problems = []
+    content_mm = 210 - 2 * PRINT_MARGIN_MM[1]
+    width = int(content_mm * MM_TO_PX)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": width, "height": 1100})
+    page.wait_for_timeout(50)
+    doc = page.evaluate("() => document.documentElement.scrollWidth")
+    if doc > width + 1:
+        problems.append(f"print: page is {doc} px wide, A4 content is {width} px: right edge cut")
+    tables = page.evaluate(TABLES_JS)
+    for t in tables:
+        if t["tableWidth"] > t["visibleWidth"] + 1 or t["right"] > width + 1:
+            problems.append(
+                f"print: table in #{t['id']} clipped ({t['tableWidth']} px table in "
+                f"{t['visibleWidth']:.0f} px)"
+            )
+    pdf = page.pdf(
+        path=str(pdf_path), format="A4", prefer_css_page_size=True, print_background=True
+    )
+    page.emulate_media(media="screen")
+    return count_pdf_pages(pdf), len(tables), problems
+
+
+def first_heading(executed: Path) -> str | None:
+    """The first Markdown heading of an executed notebook (its real title)."""
+    import nbformat
+
+    from analysis.tooling.notebook import notebook_title
+
+    if not executed.exists():
+        return None
+    return notebook_title(nbformat.read(executed, as_version=4))
+
+
+def check_notebook_pages(context: BrowserContext, report: Path, cache) -> tuple[dict, list[str]]:
+    """Every executed-notebook page: images (one per registry figure), title, back link."""
+    from analysis.tooling.registry import load_registry
+
+    problems: list[str] = []
+    stats = {"pages": 0, "images": 0, "links": 0, "overflow_390": 0}
+    for nb in load_registry().notebooks:
+        path = report.parent / "notebooks" / f"{nb.name}.html"
+        label = f"notebooks/{path.name}"
+        if not path.exists():
+            problems.append(f"{label}: missing")
+            continue
+        page = context.new_page()
+        watch(page, problems, label)
+        page.goto(path.as_uri(), wait_until="load")
+        stats["pages"] += 1
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.src.slice(-200) + e.src.length, e.naturalWidth])"
+        )
+        stats["images"] += len(images)
+        if not images:
+            problems.append(f"{label}: no image (figures not displayed in the notebook)")
+        problems += [f"{label}: image did not load" for _, w in images if not w]
+        if len(images) != len(nb.figures):
+            problems.append(
+                f"{label}: {len(images)} images for {len(nb.figures)} figures in the registry "
+                "(one display per figure)"
+            )
+        srcs = [src for src, _ in images]
+        if len(set(srcs)) != len(srcs):
+            problems.append(f"{label}: the same image is displayed more than once")
+        title = page.title()
+        expected = first_heading(ROOT / nb.executed)
+        if title in ("", "Notebook") or (expected and title != expected):
+            problems.append(f"{label}: title {title!r}, expected {expected!r}")
+        if not page.query_selector("a[href='../index.html'], a[href^='../index.html#']"):
+            problems.append(f"{label}: no link back to the report (../index.html)")
+        checked, link_problems = check_links(page, path, cache)
+        stats["links"] += checked
+        problems += link_problems
+        narrow = measure_width(page, 390)
+        clipped = page.evaluate(CLIPPED_JS)
+        if clipped:
+            problems.append(
+                f"{label}: {len(clipped)} elements cut their content off at 390 px "
+                f"(e.g. {clipped[0]})"
+            )
+        stats["overflow_390"] += narrow["page"]["scroll"] > narrow["page"]["client"] + 1
+        if narrow["page"]["scroll"] > narrow["page"]["client"] + 1:
+            problems.append(
+                f"{label}: page scrolls sideways at 390 px ({narrow['page']['scroll']} px wide)"
+            )
+        if nb.name == "07_outlook":
+            page.screenshot(path=str(OUT_DIR / f"notebook-{nb.name}-390.png"), full_page=False)
+        page.close()
+    return stats, problems
 
 
 def check(index: Path) -> list[str]:
-    """Return a list of problems (empty when the report is sound)."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        return ["chromium not found: apt-get install chromium"]
+    """Return every problem found (empty when the report is sound); print the measurements."""
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
-        page.on(
-            "console",
-            lambda m: (
-                problems.append(f"console {m.type}: {m.text}")
-                if m.type in ("error", "warning")
-                else None
-            ),
-        )
-        page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-        page.route(
-            "http*://**",
-            lambda route: (
-                problems.append(f"network request (report must be offline): {route.request.url}"),
-                route.abort(),
-            ),
-        )
+    cache: dict[Path, set[str]] = {}
+    with chromium(viewport={"width": WIDTHS[0], "height": 900}) as context:
+        page = context.new_page()
+        watch(page, problems, "index.html")
         page.goto(index.resolve().as_uri(), wait_until="load")
         images = page.eval_on_selector_all(
             "img", "els => els.map(e => [e.getAttribute('src'), e.complete && e.naturalWidth])"
         )
         if not images:
-            problems.append("no images in the report")
-        problems += [f"image did not load: {src}" for src, width in images if not width]
-        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-        for href in links:
-            if href.startswith("#"):
-                if not page.query_selector(f"[id='{href[1:]}']"):
-                    problems.append(f"broken anchor: {href}")
-            elif (
-                not href.startswith(("http:", "https:", "mailto:"))
-                and not (index.parent / href.split("#")[0]).exists()
-            ):
-                problems.append(f"broken link: {href}")
-        page.screenshot(path=str(index.parent / "screenshot.png"), full_page=True)
-        print(
-            f"{len(images)} images loaded, {len(links)} links checked, "
-            f"screenshot {index.parent / 'screenshot.png'}"
-        )
-        browser.close()
+            problems.append("index.html: no images")
+        problems += [f"index.html: image did not load: {src}" for src, width in images if not width]
+        links, link_problems = check_links(page, index.resolve(), cache)
+        problems += link_problems
+        overflow_counts = {}
+        for width in WIDTHS:
+            m = measure_width(page, width)
+            overflow_counts[width] = len(m["overflowing"])
+            if m["page"]["scroll"] > m["page"]["client"] + 1:
+                problems.append(
+                    f"index.html at {width} px: the page scrolls sideways "
+                    f"({m['page']['scroll']} px content in {m['page']['client']} px)"
+                )
+            clipped = page.evaluate(CLIPPED_JS)
+            if clipped:
+                problems.append(
+                    f"index.html at {width} px: {len(clipped)} elements cut their content "
+                    f"off (e.g. {clipped[0]})"
+                )
+            problems += [
+                f"index.html at {width} px: table in #{t['id']} overflows the viewport "
+                f"(right edge {t['right']:.0f} px)"
+                for t in m["overflowing"]
+            ]
+            page.screenshot(path=str(OUT_DIR / f"index-{width}.png"), full_page=True)
+        tables = len(m["tables"])
+        pdf_pages, printed_tables, print_problems = print_check(page, OUT_DIR / "report-A4.pdf")
+        problems += print_problems
+        page.close()
+        nb_stats, nb_problems = check_notebook_pages(context, index.resolve(), cache)
+        problems += nb_problems
+    print(
+        f"index.html: {len(images)} images, {links} links checked, {tables} tables; tables "
+        + ", ".join(f"overflowing at {w} px: {n}" for w, n in overflow_counts.items())
+    )
+    print(
+        f"notebook pages: {nb_stats['pages']} checked, {nb_stats['images']} images, "
+        f"{nb_stats['links']} links checked, {nb_stats['overflow_390']} scroll sideways at 390 px"
+    )
+    print(
+        f"A4 PDF: {pdf_pages} pages, {printed_tables} tables laid out in print; "
+        f"saved in {OUT_DIR.relative_to(ROOT)}/ with the screenshots"
+    )
     return problems
 
 
 def main() -> int:
     index = Path(sys.argv[1] if len(sys.argv) > 1 else "build/report/index.html")
+    if not index.exists():
+        print(f"FAIL {index} does not exist: run `make report`")
+        return 1
     problems = check(index)
     for p in problems:
         print(f"FAIL {p}")
