@@ -30,6 +30,7 @@ import html
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -205,18 +206,49 @@ def print_check(page: Page, pdf_path: Path) -> tuple[int, int, list[str]]:
     doc = page.evaluate("() => document.documentElement.scrollWidth")
     if doc > width + 1:
         problems.append(f"print: page is {doc} px wide, A4 content is {width} px: right edge cut")
-    tables = page.evaluate(TABLES_JS)
-    for t in tables:
-        if t["tableWidth"] > t["visibleWidth"] + 1 or t["right"] > width + 1:
-            problems.append(
-                f"print: table in #{t['id']} clipped ({t['tableWidth']} px table in "
-                f"{t['visibleWidth']:.0f} px)"
-            )
     pdf = page.pdf(
         path=str(pdf_path), format="A4", prefer_css_page_size=True, print_background=True
     )
+    # Tables in closed <details> are not printed; open them all too, since a reader may.
+    for state in ("as built", "every <details> opened"):
+        if state != "as built":
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.wait_for_timeout(50)
+        tables = page.evaluate(TABLES_JS)
+        for t in tables:
+            if t["tableWidth"] > t["visibleWidth"] + 1 or t["right"] > width + 1:
+                problems.append(
+                    f"print ({state}): table in #{t['id']} clipped ({t['tableWidth']} px "
+                    f"table in {t['visibleWidth']:.0f} px of {width} px)"
+                )
     page.emulate_media(media="screen")
     return count_pdf_pages(pdf), len(tables), problems
+
+
+def stranded_headings(pdf_path: Path, headings: list[str]) -> list[str] | None:
+    """Headings that end a PDF page (cut off from what they introduce).
+
+    Reads the PDF's text with poppler's ``pdftotext`` (``apt-get install poppler-utils``);
+    returns ``None`` when it is not installed.
+    """
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        return None
+    text = subprocess.run(
+        [tool, "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+    def norm(s: str) -> str:
+        return re.sub(r"\s+", " ", s).strip()
+
+    starts = {norm(h)[:40] for h in headings if norm(h)}
+    found = []
+    for number, page_text in enumerate(text.split("\f"), start=1):
+        lines = [norm(line) for line in page_text.splitlines() if line.strip()]
+        for line in lines[-2:]:
+            if any(line.startswith(start) for start in starts):
+                found.append(f"page {number} ends with {line[:60]!r}")
+    return found
 
 
 def first_heading(executed: Path) -> str | None:
@@ -327,8 +359,13 @@ def check(index: Path) -> list[str]:
             ]
             page.screenshot(path=str(OUT_DIR / f"index-{width}.png"), full_page=True)
         tables = len(m["tables"])
+        headings = page.eval_on_selector_all(
+            "h2, h3, .nb-link", "els => els.map(e => e.textContent)"
+        )
         pdf_pages, printed_tables, print_problems = print_check(page, OUT_DIR / "report-A4.pdf")
         problems += print_problems
+        stranded = stranded_headings(OUT_DIR / "report-A4.pdf", headings)
+        problems += [f"print: heading left at the foot of a page: {s}" for s in stranded or []]
         page.close()
         nb_stats, nb_problems = check_notebook_pages(context, index.resolve(), cache)
         problems += nb_problems
@@ -341,8 +378,13 @@ def check(index: Path) -> list[str]:
         f"{nb_stats['links']} links checked, {nb_stats['overflow_390']} scroll sideways at 390 px"
     )
     print(
-        f"A4 PDF: {pdf_pages} pages, {printed_tables} tables laid out in print; "
-        f"saved in {OUT_DIR.relative_to(ROOT)}/ with the screenshots"
+        f"A4 PDF: {pdf_pages} pages, {printed_tables} tables laid out in print, "
+        + (
+            "headings at page feet not checked (no pdftotext: apt-get install poppler-utils); "
+            if stranded is None
+            else f"{len(stranded)} headings at a page foot; "
+        )
+        + f"saved in {OUT_DIR.relative_to(ROOT)}/ with the screenshots"
     )
     return problems
 
