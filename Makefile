@@ -20,8 +20,11 @@ ifneq ($(filter clean,$(MAKECMDGOALS)),)
 .NOTPARALLEL:
 endif
 
-# Deterministic, headless, machine-independent runs.
-export MPLBACKEND := Agg
+# Deterministic, headless, machine-independent runs. MPLBACKEND is not set: kernels (the
+# build's and `make lab`'s) must keep ipykernel's inline backend so figures show in
+# notebooks; scripts pick Agg on their own on a headless machine, and saved figure bytes do
+# not depend on the interactive backend.
+unexport MPLBACKEND
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 export TZ := UTC
