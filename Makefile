@@ -42,7 +42,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 ENV_STAMP := $(VENV)/.installed-from-uv.lock
 KERNEL := wig-survey
-PACKAGE_SRC := $(sort $(shell find analysis -name '*.py' -not -path '*/__pycache__/*') analysis/py.typed)
+PACKAGE_SRC := $(sort $(shell find analysis -name '*.py' -not -path '*/__pycache__/*') analysis/py.typed \
+	$(wildcard analysis/tooling/*.css analysis/tooling/templates/*/*))
 RUN_NOTEBOOK := $(PY) -m analysis.tooling.notebook run
 
 # Respondent-level input: the SYNTHETIC exports unless real ones are given (see README).
@@ -83,6 +84,9 @@ include build/registry.mk
 # re-runs exactly the rules that take LEVEL.
 $(foreach v,$(PARAM_VARS),$(shell mkdir -p build/params && { [ "$$(cat build/params/$(v) 2>/dev/null)" = "$($(v))" ] || printf '%s\n' "$($(v))" > build/params/$(v); }))
 build/params/%: ;
+# The report names the commit it was built from: its stamp changes only when HEAD moves.
+REPORT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo none)
+$(shell mkdir -p build/params && { [ "$$(cat build/params/COMMIT 2>/dev/null)" = "$(REPORT_COMMIT)" ] || printf '%s\n' "$(REPORT_COMMIT)" > build/params/COMMIT; })
 
 ##@ Main
 
@@ -159,7 +163,8 @@ data/processed/cleaning_log.csv: $(foreach w,$(WAVES),data/processed/cleaning_lo
 $(MANIFEST): $(NOTEBOOK_OUTPUTS) $(PROCESSED) notebooks/registry.toml $(ENV_STAMP)
 	$(PY) -m analysis.tooling.registry manifest --out $@ $(PINNED_PROCESSED)
 
-$(REPORT): $(MANIFEST) $(NOTEBOOK_OUTPUTS) data/raw/discrepancies.csv CITATION.cff $(ENV_STAMP)
+$(REPORT): $(MANIFEST) $(NOTEBOOK_OUTPUTS) $(wildcard notebooks/*.py) data/raw/discrepancies.csv \
+		data/raw/documents.csv CITATION.cff build/params/COMMIT $(PACKAGE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.tooling.report --out $@
 
 .PHONY: figures
@@ -169,8 +174,12 @@ figures: $(FIGURE_OUTPUTS) ## Run the notebooks and write every figure
 report: $(REPORT) ## Build the HTML report (build/report/index.html)
 
 .PHONY: check-report
-check-report: $(REPORT) ## Open the report in headless Chromium: images load, no console errors
+check-report: $(REPORT) ## Report in headless Chromium at 1400 and 390 px and on A4: images, links, no overflow
 	$(PY) scripts/check_report.py $(REPORT)
+
+.PHONY: check-lab
+check-lab: $(ENV_STAMP) $(PUBLISHED) $(AUDIT) ## JupyterLab in headless Chromium: inline figure, save keeps the .py, git stays clean
+	$(PY) scripts/check_lab.py
 
 .PHONY: verify
 verify: $(ENV_STAMP) ## Rebuild from clean and compare every output with figures/manifest.json
