@@ -23,7 +23,7 @@
 # %% tags=["parameters"]
 published_path = "data/processed/published.parquet"
 audit_path = "data/processed/claims_audit.parquet"
-figures_dir = "figures"
+figures_dir = None  # None: build/scratch/figures (exploring); `make` passes "figures"
 level = 0.95
 base_sector = 68
 alpha = 0.05
@@ -36,9 +36,10 @@ from analysis.paths import ROOT
 from analysis.plot import SECTOR_STYLE, dumbbell, save_figure
 from analysis.stats.proportions import compare_percentages
 from analysis.tooling.registry import load_registry
+from analysis.tooling.session import require_input, resolve_figures_dir, show_figure
 
 spec = load_registry().figure("fig-2025-07-optimism-by-sector")
-published = figdata.load(ROOT / published_path)
+published = figdata.load(require_input(published_path, target="make all"))
 SOURCE = "WIG, The Leaders' Views 2025; all leaders 2024: WIG, The leaders' view (2024)"
 sectors = ["public", "private", "nfp", "edu"]
 
@@ -134,8 +135,8 @@ plotted["change_text"] = [
     change_text.get(g) if w == 2025 else None
     for g, w in zip(plotted["group_id"], plotted["wave"], strict=True)
 ]
-save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
-fig
+save_figure(fig, resolve_figures_dir(figures_dir) / spec.id, plotted, alt_text=spec.alt)
+show_figure(fig, alt=spec.alt)
 
 # %% [markdown]
 # ## The private-sector drop under assumed bases
