@@ -451,6 +451,17 @@ def _notebook_title(nb: Notebook) -> str:
     return nb.title
 
 
+def stylesheet() -> str:
+    """The report's CSS: ``report.css`` plus the A4 ``@page`` rule from :data:`PRINT_MARGIN_MM`.
+
+    >>> stylesheet().rstrip().splitlines()[-1]
+    '@page { size: A4; margin: 14mm 12mm; }'
+    """
+    vertical, horizontal = PRINT_MARGIN_MM
+    page = f"@page {{ size: A4; margin: {vertical}mm {horizontal}mm; }}\n"
+    return CSS_FILE.read_text(encoding="utf-8") + page
+
+
 def _copy(src: Path, dst: Path) -> None:
     if src.exists():
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -466,7 +477,7 @@ def copy_assets(registry: Registry, out_dir: Path, bibtex: str) -> None:
             _copy(fig.stem.with_suffix(f".{ext}"), out_dir / "figures" / f"{fig.id}.{ext}")
     for nb in registry.notebooks:
         _copy(nb.source, out_dir / "source" / nb.source.name)
-    _copy(CSS_FILE, out_dir / "report.css")
+    write_text(out_dir / "report.css", stylesheet())
     _copy(ROOT / "CITATION.cff", out_dir / "CITATION.cff")
     _copy(FIGURES / "manifest.json", out_dir / "manifest.json")
     _copy(DATA_RAW / "discrepancies.csv", out_dir / "discrepancies.csv")
