@@ -30,7 +30,7 @@ suffix        meaning
 ============  =====================================================================
 
 Verdicts and statuses are :class:`enum.StrEnum` members: stored as their value, compared
-as members, and turned into words by :mod:`analysis.figures.text` only.
+as members, and turned into words by :mod:`analysis.text` only.
 
 >>> Verdict("supported") is Verdict.SUPPORTED
 True
@@ -99,6 +99,8 @@ class Status(StrEnum):
     BOUND = "bound"
     #: Printed only as a range across groups ("12-14%"): ``ci_low``/``ci_high`` hold it.
     RANGE = "range"
+    #: Printed as an approximate fraction in words ("one-fourth", "1/3"): ``estimate`` holds it.
+    APPROXIMATE = "approximate"
     #: The source prints only a change for this cell, no level.
     CHANGE_ONLY = "change_only"
     #: Printed in a graphic that was lost in text extraction: the number is unknown.
@@ -140,7 +142,7 @@ class ComparisonKind(StrEnum):
 
 
 class Verdict(StrEnum):
-    """The outcome of testing a claim or a comparison (words: ``analysis.figures.text``)."""
+    """The outcome of testing a claim or a comparison (words: ``analysis.text``)."""
 
     #: Significant at alpha in the claimed direction.
     SUPPORTED = "supported"
@@ -206,6 +208,7 @@ ESTIMATES: tuple[Column, ...] = (
     Column("value_text", "str", "the number as printed, or as it is to be labelled"),
     Column("source", "str", "provenance: stat_id(s) of the transcription, or export sha256"),
     Column("document", "str", "doc_id of the printed source, or 'respondents'"),
+    Column("note", "str", "why the row is as it is (other printed values, suppression rule)"),
 )
 ESTIMATE_COLUMNS: tuple[str, ...] = tuple(c.name for c in ESTIMATES)
 #: One estimate per key (several documents may print the same cell: ``source`` tells).
@@ -241,6 +244,7 @@ COMPARISONS: tuple[Column, ...] = (
     Column("method", "str", "how se and p were computed"),
     Column("verdict", "str", "Verdict"),
     Column("source", "str", "provenance of both sides"),
+    Column("note", "str", "what a reader must know about the row (printed change unit, ...)"),
 )
 COMPARISON_COLUMNS: tuple[str, ...] = tuple(c.name for c in COMPARISONS)
 

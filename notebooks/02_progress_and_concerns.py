@@ -29,7 +29,7 @@ alpha = 0.05
 ci_method = "wilson"
 
 # %%
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, save_figure
 from analysis.tooling.registry import load_registry
@@ -100,7 +100,7 @@ if audit_file.exists():
             continue
         r = hit.iloc[0]
         print(
-            f"{label} ({r.claim_id}): {100 * r['diff']:+.1f} points "
+            f"{label} ({r.comparison_id}): {100 * r['diff']:+.1f} points "
             f"[{100 * r.ci_low:+.1f}, {100 * r.ci_high:+.1f}] at n={r.n_a:.0f} per wave, "
             f"p = {r.p_value:.3f} (Holm-adjusted {r.p_holm:.3f}; alpha = {alpha:g}): {r.verdict}."
         )

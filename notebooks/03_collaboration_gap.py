@@ -28,7 +28,7 @@ alpha = 0.05
 # %%
 import pandas as pd
 
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import grouped_hbar, save_figure
 from analysis.stats.proportions import chi2_independence

@@ -29,7 +29,7 @@ ci_method = "wilson"
 # %%
 import pandas as pd
 
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import dumbbell, save_figure
 from analysis.stats.proportions import granularity_consistent

@@ -27,7 +27,7 @@ figures_dir = "figures"
 # %%
 import pandas as pd
 
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import UNIT_NOTE, change_bars, save_figure
 from analysis.tooling.registry import load_registry

@@ -30,7 +30,7 @@ ci_method = "wilson"
 # %%
 import pandas as pd
 
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import SECTOR_STYLE, grouped_hbar, hbar, save_figure
 from analysis.tooling.registry import load_registry

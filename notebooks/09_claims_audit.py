@@ -30,7 +30,7 @@ base_sector = 68
 # %%
 
 from analysis.audit.claims import SUMMARY_COLUMNS
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import forest, save_figure
 from analysis.tooling.registry import load_registry
@@ -49,10 +49,11 @@ audit[SUMMARY_COLUMNS]
 # %%
 testable = audit[audit["p_value"].notna() & audit["diff"].notna()].reset_index(drop=True)
 testable["label"] = [
-    f"{r.claim_id} {r.topic} ({r.direction.replace('_', ' ')}): {r.value_b:g}% vs {r.value_a:g}%"
+    f"{r.comparison_id} {r.topic} ({r.direction}): "
+    f"{100 * r.estimate_b:.0f}% vs {100 * r.estimate_a:.0f}%"
     for r in testable.itertuples()
 ]
-testable["verdict"] = testable["verdict_short"]
+
 fig, plotted = forest(
     testable,
     title=spec.title,
@@ -62,7 +63,7 @@ fig, plotted = forest(
     note=f"Lines show {level:.0%} Newcombe hybrid-score intervals; verdicts at alpha={alpha:g}",
     order="given",
 )
-plotted["claim_id"] = testable["claim_id"].to_numpy()
+plotted["claim_id"] = testable["comparison_id"].to_numpy()
 plotted["stat_id"] = (testable["stat_id_a"] + ";" + testable["stat_id_b"]).to_numpy()
 save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
 fig

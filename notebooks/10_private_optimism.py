@@ -30,7 +30,7 @@ base_sector = 68
 import numpy as np
 import pandas as pd
 
-from analysis.estimates import from_published as figdata
+from analysis.estimates import _legacy_figdata as figdata
 from analysis.paths import ROOT
 from analysis.plot import power_curve, pvalue_curve, save_figure
 from analysis.stats import proportions as infer

@@ -12,9 +12,9 @@ off. In Chromium it then:
 2. runs all cells (Run > Run All Cells): no error, and exactly one inline image per figure
    the registry lists for the notebook (screenshot ``build/check-lab/<name>-run-all.png``);
    the run after a save must leave the ``.py`` unchanged too;
-3. edits a parameter in the parameters cell (``base_sector = 68`` to ``30`` by default),
+3. edits a parameter in the parameters cell (``level = 0.95`` to ``0.9`` by default),
    runs all again without saving: the edit shows in the outputs, the figure goes to
-   ``build/scratch/figures/`` (screenshot ``<name>-edited.png``);
+   ``build/scratch/<name>/`` (screenshot ``<name>-edited.png``);
 4. stops the lab and requires ``git status --porcelain`` to be what it was before (empty on
    a clean checkout) and every tracked file to keep its bytes.
 
@@ -231,7 +231,7 @@ def edit_parameter(page, line: str, new_line: str) -> None:
 def check(notebook: Path, edit: tuple[str, str], expect_after_edit: str) -> list[str]:
     """Run the whole check; return the problems found."""
     from analysis.tooling.registry import load_registry
-    from analysis.tooling.session import SCRATCH_FIGURES
+    from analysis.tooling.session import figures_folder
 
     problems: list[str] = []
     rel = notebook.relative_to(ROOT).as_posix()
@@ -298,8 +298,9 @@ def check(notebook: Path, edit: tuple[str, str], expect_after_edit: str) -> list
                 if images:
                     page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
                 page.screenshot(path=str(OUT_DIR / f"{nb.name}-edited.png"))
+                scratch_dir = figures_folder("", nb.name)
                 for fig in figures:
-                    svg = SCRATCH_FIGURES / f"{fig.id}.svg"
+                    svg = scratch_dir / f"{fig.id}.svg"
                     if not svg.exists() or svg.stat().st_mtime < started:
                         problems.append(f"exploring did not write {svg.relative_to(ROOT)}")
                     elif svg.read_bytes() == fig.stem.with_suffix(".svg").read_bytes():
@@ -330,8 +331,8 @@ def check(notebook: Path, edit: tuple[str, str], expect_after_edit: str) -> list
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", default="notebooks/07_outlook.py")
-    parser.add_argument("--edit-from", default="base_sector = 68")
-    parser.add_argument("--edit-to", default="base_sector = 30")
+    parser.add_argument("--edit-from", default="level = 0.95")
+    parser.add_argument("--edit-to", default="level = 0.9")
     parser.add_argument(
         "--expect",
         default="With 30 private-sector leaders per wave",

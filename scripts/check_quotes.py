@@ -8,7 +8,8 @@ or build step runs it. Usage::
 For each row of ``data/raw/published.csv`` the ``quote`` and the ``section``
 heading must occur in the document named by ``doc_id``; for each row of
 ``data/raw/discrepancies.csv`` ``quote_a`` must occur in ``doc_a`` and
-``quote_b`` in ``doc_b``. Documents are mapped to files through the
+``quote_b`` in ``doc_b``; for each row of ``data/raw/claims.csv`` the ``quote``
+must occur in ``doc_id``. Documents are mapped to files through the
 ``source_file`` column of ``data/raw/documents.csv``. Matching is exact after
 collapsing every run of whitespace (including line breaks and Unicode spaces)
 to one space, on both sides. Exits 1 and lists the failures if any.
@@ -72,6 +73,9 @@ def collect_checks(raw: Path) -> list[Check]:
         did = row["discrepancy_id"]
         checks.append(Check(f"discrepancies.csv {did} quote_a", row["doc_a"], row["quote_a"]))
         checks.append(Check(f"discrepancies.csv {did} quote_b", row["doc_b"], row["quote_b"]))
+    for row in read_rows(raw / "claims.csv"):
+        cid = row["claim_id"]
+        checks.append(Check(f"claims.csv {cid} quote", row["doc_id"], row["quote"]))
     return checks
 
 

@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
+    power_proportions_2indep,
     proportion_confint,
     proportions_ztest,
 )
@@ -252,19 +254,6 @@ def test_power_two_proportions_against_fleiss_formula():
         infer.power_two_proportions(50, 37, 274)
 
 
-def test_min_detectable_difference_round_trip():
-    got = infer.min_detectable_difference(0.30, 274, alpha=0.05, power=0.8)
-    # Cohen (1988) normal approximation: h = (z_{alpha/2} + z_{beta}) * sqrt(2 / n)
-    h_ref = (stats.norm.isf(0.025) + stats.norm.isf(0.2)) * math.sqrt(2 / 274)
-    coh = got[got.method == "cohen_h_normal"].set_index("direction")
-    assert coh.loc["increase", "effect_size"] == pytest.approx(h_ref, rel=1e-6)
-    assert coh.loc["decrease", "effect_size"] == pytest.approx(-h_ref, rel=1e-6)
-    for _, row in got[got.method == "pooled_z_normal"].iterrows():
-        pw = infer.power_two_proportions(row.p_alt, 0.30, 274).set_index("method")["power"]
-        assert pw["pooled_z_normal"] == pytest.approx(0.8, abs=1e-8)
-    assert (got.loc[got.direction == "increase", "diff"] > 0.10).all()
-
-
 def test_min_n_significant_private_optimism():
     got = infer.min_n_significant(0.50, 0.37).iloc[0]
     assert (got.n_first, got.n_stable) == (101, 111)
@@ -365,3 +354,220 @@ def test_composition_bounds_three_sectors_and_infeasible():
     assert one.loc["a", "share_min"] == pytest.approx(0.495, abs=1e-9)
     with pytest.raises(ValueError, match="cannot be reproduced"):
         infer.composition_bounds(50, {"a": 10, "b": 20})
+
+
+# ------------------------------------------------------------------ design effect
+
+
+def test_critical_z_and_flip_deff_round_trip():
+    for alpha in (0.1, 0.05, 0.01):
+        assert infer.critical_z(alpha) == pytest.approx(stats.norm.ppf(1 - alpha / 2), rel=1e-12)
+    # communication 7% -> 12% at 274 per wave: 19 and 33 respondents (round half up)
+    z1, _ = proportions_ztest([33, 19], [274, 274])  # statsmodels, a = 2025, b = 2024
+    flip = infer.flip_deff(z1, 1.0, 0.05)
+    assert flip == pytest.approx(1.0841, abs=5e-5)  # issue 11: "flips at a design effect of 1.084"
+    # at the flip point the statsmodels p-value on the effective counts is exactly alpha
+    _, p_at = proportions_ztest([33 / flip, 19 / flip], [274 / flip, 274 / flip])
+    assert p_at == pytest.approx(0.05, rel=1e-9)
+    # computed at another DEFF, the flip point is the same
+    z_108 = infer.compare_independent(33, 274, 19, 274, deff=1.08).z.iloc[0]
+    assert infer.flip_deff(z_108, 1.08, 0.05) == pytest.approx(flip, rel=1e-12)
+    assert np.isnan(infer.flip_deff(0.0)) and np.isnan(infer.flip_deff(np.nan))
+    np.testing.assert_allclose(infer.flip_deff([2.0, -2.0], 1.5, 0.1), 1.5 * (2 / 1.6448536) ** 2)
+    for bad in (0, -1, float("inf"), float("nan"), "1.08", True):
+        with pytest.raises(ValueError, match="deff="):
+            infer.check_deff(bad)
+
+
+@pytest.mark.parametrize("deff", [1.0, 1.08, 1.5, 0.8])
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_compare_independent_matches_statsmodels_on_effective_counts(deff, level):
+    cases = [(33, 274, 19, 274), (101, 274, 137, 274), (25, 68, 34, 68), (11, 68, 3, 90)]
+    x1, n1, x2, n2 = (np.array(c) for c in zip(*cases, strict=True))
+    got = infer.compare_independent(x1, n1, x2, n2, deff=deff, level=level)
+    for row, (a, b, c, d) in zip(got.itertuples(), cases, strict=True):
+        e = (a / deff, b / deff, c / deff, d / deff)
+        z, p = proportions_ztest([e[0], e[2]], [e[1], e[3]])  # statsmodels on n/deff
+        assert (row.z, row.p_value) == pytest.approx((z, p), rel=1e-10)
+        low, high = confint_proportions_2indep(*e, method="newcomb", alpha=1 - level)
+        assert (row.ci_low, row.ci_high) == pytest.approx((low, high), abs=1e-10)
+        assert row.n1_eff == pytest.approx(b / deff) and row.p1 == a / b
+    if deff == 1.0:
+        ref = _compare(x1, n1, x2, n2, level=level)
+        np.testing.assert_allclose(got["z"], ref["z"], rtol=1e-12)
+        np.testing.assert_allclose(got["ci_low"], ref["ci_low"], rtol=1e-12)
+
+
+# ------------------------------------------------------------------ paired (same respondents)
+
+# Known joints (n11, n10, n01, n00): both options, only a, only b, neither.
+JOINTS = [(112, 55, 50, 57), (162, 5, 0, 107), (55, 112, 107, 0), (30, 12, 3, 55), (9, 1, 1, 9)]
+
+
+@pytest.mark.parametrize("deff", [1.0, 1.08, 1.5])
+def test_paired_test_matches_mcnemar_and_multinomial_variance(deff):
+    got = infer.paired_test(*(np.array(c) for c in zip(*JOINTS, strict=True)), deff=deff)
+    for row, (a, b, c, d) in zip(got.itertuples(), JOINTS, strict=True):
+        table = np.array([[a, b], [c, d]], dtype=float) / deff
+        ref = mcnemar(table, exact=False, correction=False)  # statsmodels, at n/deff
+        assert row.z**2 == pytest.approx(ref.statistic, rel=1e-10)
+        assert row.p_value == pytest.approx(ref.pvalue, rel=1e-10)
+        assert np.sign(row.z) == np.sign(b - c)
+        # paired variance: the multinomial variance of mean(A - B) over n respondents
+        # (numpy on the respondent-level 0/1 data the joint describes), scaled by deff
+        n = a + b + c + d
+        resp_a = np.repeat([1, 1, 0, 0], [a, b, c, d])
+        resp_b = np.repeat([1, 0, 1, 0], [a, b, c, d])
+        var = np.var(resp_a - resp_b) / n * deff
+        assert row.se_wald == pytest.approx(math.sqrt(var), rel=1e-10)
+        assert row.diff == pytest.approx(resp_a.mean() - resp_b.mean(), abs=1e-15)
+    no_discordance = infer.paired_test(10, 0, 0, 10).iloc[0]
+    assert no_discordance.z == 0 and no_discordance.p_value == 1
+    with pytest.raises(ValueError, match="must be >= 0"):
+        infer.paired_test(1, -1, 0, 0)
+
+
+def test_paired_margins_fréchet_range_61_vs_59():
+    # 2025 enablers: strong leadership 61%, trust 59% of the same 274 leaders:
+    # 167 and 162 respondents; n11 from 167 + 162 - 274 = 55 to min(167, 162) = 162.
+    grid = infer.paired_joints(167, 162, 274)
+    assert (grid.n11.min(), grid.n11.max(), len(grid)) == (55, 162, 108)
+    assert (grid.n11 + grid.n10 == 167).all() and (grid.n11 + grid.n01 == 162).all()
+    assert grid.p_value.is_monotonic_decreasing  # p falls as the overlap n11 grows
+    summary = infer.compare_paired_margins(167, 162, 274).iloc[0]
+    most = mcnemar([[162, 5], [0, 107]], exact=False, correction=False).pvalue  # largest n11
+    least = mcnemar([[55, 112], [107, 0]], exact=False, correction=False).pvalue  # smallest n11
+    assert summary.p_value_min == pytest.approx(most, rel=1e-10)  # 0.0253
+    assert summary.p_value_max == pytest.approx(least, rel=1e-10)  # 0.7355
+    assert (round(summary.p_value_min, 4), round(summary.p_value_max, 4)) == (0.0253, 0.7355)
+    assert summary.p_value == summary.p_value_max and summary.n11_least == 55
+    # Issue 11 says "p anywhere from 0.71 to 0.018": that is the Wald paired variance on the
+    # unrounded 0.61 and 0.59 (a 2.0-point difference; the counts give 5/274 = 1.8 points),
+    # checked here by hand: psi = discordant share at each Fréchet end.
+    n, pa, pb = 274, 0.61, 0.59
+    wald = [
+        2 * stats.norm.sf((pa - pb) / math.sqrt((psi - (pa - pb) ** 2) / n))
+        for psi in (pa + pb - 2 * pb, pa + pb - 2 * (pa + pb - 1))
+    ]
+    assert wald == pytest.approx([0.0180, 0.7112], abs=5e-5)
+    # the interval is the union over joints: at least the widest joint's Wald interval
+    widest = infer.paired_test(55, 112, 107, 0).iloc[0]
+    assert summary.ci_low <= widest.ci_low and summary.ci_high >= widest.ci_high
+
+
+def test_paired_margins_deff_scales_the_whole_range():
+    base = infer.compare_paired_margins(195, 167, 274).iloc[0]  # 71% vs 61%
+    scaled = infer.compare_paired_margins(195, 167, 274, deff=1.5).iloc[0]
+    assert scaled.z == pytest.approx(base.z / math.sqrt(1.5), rel=1e-12)
+    assert scaled.z_max == pytest.approx(base.z_max / math.sqrt(1.5), rel=1e-12)
+    ref = mcnemar(np.array([[88, 107], [79, 0]]) / 1.5, exact=False, correction=False)
+    assert scaled.p_value_max == pytest.approx(ref.pvalue, rel=1e-10)
+
+
+# ------------------------------------------------------------------ group vs total
+
+
+@pytest.mark.parametrize("deff", [1.0, 1.08, 1.5])
+def test_group_vs_total_equals_group_vs_rest(deff):
+    cases = [(44, 68, 150, 274), (25, 68, 140, 274), (3, 40, 30, 274), (90, 137, 150, 274)]
+    got = infer.group_vs_total_test(*(np.array(c) for c in zip(*cases, strict=True)), deff=deff)
+    for row, (xg, ng, xt, nt) in zip(got.itertuples(), cases, strict=True):
+        xr, nr = xt - xg, nt - ng
+        # the same respondents as two disjoint groups: statsmodels on group vs rest
+        z, p = proportions_ztest([xg / deff, xr / deff], [ng / deff, nr / deff])
+        assert (row.z, row.p_value) == pytest.approx((z, p), rel=1e-10)
+        s = ng / nt
+        assert row.diff == pytest.approx(xg / ng - xt / nt, abs=1e-15)
+        assert row.diff == pytest.approx((1 - s) * (xg / ng - xr / nr), abs=1e-15)
+        low, high = confint_proportions_2indep(
+            xg / deff, ng / deff, xr / deff, nr / deff, method="newcomb"
+        )
+        assert (row.ci_low, row.ci_high) == pytest.approx(((1 - s) * low, (1 - s) * high))
+        # se of p_g - p_t under the null: (1 - s) times the pooled se of group - rest
+        pooled = xt / nt
+        se = (1 - s) * math.sqrt(pooled * (1 - pooled) * (1 / ng + 1 / nr) * deff)
+        assert row.se == pytest.approx(se, rel=1e-12)
+    with pytest.raises(ValueError, match="rest of the total"):
+        infer.group_vs_total_test(60, 68, 50, 274)  # 60 of the group but 50 in the total
+    with pytest.raises(ValueError, match="smaller than n_t"):
+        infer.group_vs_total_test(10, 274, 20, 274)
+
+
+def test_group_vs_total_range_ends_and_feasibility():
+    r = infer.group_vs_total_range(0.64, 0.50, 274, (0.15, 0.5)).iloc[0]
+    # the statistic grows with the share: the least favourable share is the smallest
+    for share, p in ((0.15, r.p_value_max), (0.5, r.p_value_min)):
+        ng = share * 274
+        xr, nr = 0.5 * 274 - 0.64 * ng, 274 - ng
+        assert p == pytest.approx(proportions_ztest([0.64 * ng, xr], [ng, nr])[1], rel=1e-10)
+    assert (r.share_least, r.share_most) == (0.15, 0.5)
+    grid = infer.group_vs_total_range(0.64, 0.50, 274, (0.15, 0.15)).iloc[0]
+    assert grid.p_value == pytest.approx(r.p_value_max, rel=1e-12)
+    # 64% in a group of 80% of the total cannot average to 40% overall: cut to s <= 0.625
+    assert infer.feasible_shares(0.64, 0.40) == (0.0, 0.625)
+    cut = infer.group_vs_total_range(0.64, 0.40, 274, (0.2, 0.8)).iloc[0]
+    assert cut.share_high == pytest.approx(0.625)
+    with pytest.raises(ValueError, match="no share"):
+        infer.group_vs_total_range(0.64, 0.40, 274, (0.7, 0.8))
+    with pytest.raises(ValueError, match="share_range"):
+        infer.group_vs_total_range(0.64, 0.40, 274, (0.0, 0.5))
+
+
+# ------------------------------------------------------------------ minimum detectable difference
+
+
+@pytest.mark.parametrize("deff", [1.0, 1.08, 1.5])
+def test_mdd_independent_has_the_target_power_in_statsmodels(deff):
+    got = infer.min_detectable_difference(0.30, [68, 274], n_b=[100, 200], deff=deff)
+    assert len(got) == 4 and set(got.direction) == {"increase", "decrease"}
+    for row in got.itertuples():
+        # statsmodels power_proportions_2indep(diff, prop2, nobs1, ratio=nobs2/nobs1)
+        pw = power_proportions_2indep(
+            row.p_alt - 0.30, 0.30, row.n_eff, ratio=row.n_b_eff / row.n_eff, alpha=0.05
+        ).power
+        assert pw == pytest.approx(0.8, abs=1e-8)
+        assert row.mdd == pytest.approx(abs(row.p_alt - 0.30), abs=1e-15)
+    # a larger design effect needs a larger difference; more respondents a smaller one
+    small = infer.min_detectable_difference(0.3, 274, deff=1.0, direction="increase").mdd[0]
+    large = infer.min_detectable_difference(0.3, 274, deff=1.5, direction="increase").mdd[0]
+    assert large > small
+    # at power 0.5 the MDD is (nearly) the critical difference: z_c times the null se
+    half = infer.min_detectable_difference(0.5, 274, power=0.5, direction="increase").iloc[0]
+    assert half.mdd == pytest.approx(1.959964 * math.sqrt(0.5 * 0.5 * 2 / 274), rel=0.02)
+
+
+def test_mdd_paired_matches_simulation_and_connor_formula():
+    got = infer.min_detectable_difference(0.59, 274, design="paired", direction="increase")
+    row = got.iloc[0]
+    pa, pb = row.p_alt, 0.59
+    p11 = max(0.0, pa + pb - 1)  # least favourable joint: the most discordant
+    psi = pa + pb - 2 * p11
+    d = pa - pb
+    # Connor (1987): n = (z_a sqrt(psi) + z_b sqrt(psi - d^2))^2 / d^2 at power 0.8
+    n_connor = (1.959964 * math.sqrt(psi) + 0.841621 * math.sqrt(psi - d * d)) ** 2 / d**2
+    assert n_connor == pytest.approx(274, rel=1e-3)
+    # Monte Carlo (seeded, numpy): McNemar z without correction on multinomial draws
+    rng = np.random.default_rng(20250101)
+    draws = rng.multinomial(274, [p11, pa - p11, pb - p11, 1 - pa - pb + p11], size=100_000)
+    b, c = draws[:, 1], draws[:, 2]
+    z = (b - c) / np.sqrt(b + c)
+    assert np.mean(np.abs(z) > 1.959964) == pytest.approx(0.8, abs=0.01)
+
+
+def test_mdd_group_vs_total_is_group_vs_rest_power():
+    s = 0.25
+    got = infer.min_detectable_difference(
+        0.5, 274, design="group_vs_total", share=s, deff=1.08, direction="both"
+    )
+    for row in got.itertuples():
+        ng, nr = s * 274 / 1.08, (1 - s) * 274 / 1.08
+        p_rest = (0.5 - s * row.p_alt) / (1 - s)
+        # statsmodels: group vs rest, whose pooled proportion under the null is the total
+        pw = power_proportions_2indep(row.p_alt - p_rest, p_rest, ng, ratio=nr / ng).power
+        assert pw == pytest.approx(0.8, abs=1e-6)
+    with pytest.raises(ValueError, match="share"):
+        infer.min_detectable_difference(0.5, 274, design="group_vs_total")
+    with pytest.raises(ValueError, match="design="):
+        infer.min_detectable_difference(0.5, 274, design="clustered")
+    unreachable = infer.min_detectable_difference(0.5, 4, direction="increase")
+    assert unreachable.mdd.isna().all()

@@ -15,34 +15,27 @@ from papermill.exceptions import PapermillExecutionError
 
 from analysis.paths import ROOT
 from analysis.tooling.notebook import run_notebook
-from analysis.tooling.session import (
-    SCRATCH_FIGURES,
-    MissingInputError,
-    require_input,
-    resolve_figures_dir,
-)
+from analysis.tooling.session import SCRATCH, MissingInputError, figures_folder, require_input
 
 
-def test_figures_dir_none_is_the_scratch_folder_under_build():
-    assert resolve_figures_dir(None) == SCRATCH_FIGURES
-    assert SCRATCH_FIGURES.is_dir()
-    assert SCRATCH_FIGURES.relative_to(ROOT).parts[0] == "build"
+def test_empty_figures_dir_is_a_scratch_folder_under_build():
+    for empty in ("", None):
+        assert figures_folder(empty, "07_outlook") == SCRATCH / "07_outlook"
+    assert SCRATCH.relative_to(ROOT).parts[0] == "build"
 
 
 def test_figures_dir_relative_to_root_or_absolute(tmp_path):
-    assert resolve_figures_dir("figures") == ROOT / "figures"
-    assert resolve_figures_dir(str(tmp_path / "a")) == tmp_path / "a"
-    assert (tmp_path / "a").is_dir()
+    assert figures_folder("figures", "x") == ROOT / "figures"
+    assert figures_folder(str(tmp_path / "a"), "x") == tmp_path / "a"
 
 
 def test_missing_input_is_one_line_naming_the_target():
     with pytest.raises(FileNotFoundError) as info:
-        require_input("data/processed/respondents_1999.parquet", target="make all")
+        require_input("data/processed/respondents_1999.parquet", "make all WAVE=1999")
     err = info.value
     assert isinstance(err, MissingInputError)
     assert str(err) == (
-        "data/processed/respondents_1999.parquet is missing: run `make all` in the "
-        "repository root to build it"
+        "data/processed/respondents_1999.parquet is not built yet: run `make all WAVE=1999` first"
     )
     assert err._render_traceback_() == [f"MissingInputError: {err}"]
 
@@ -121,7 +114,7 @@ def test_missing_input_in_a_kernel_is_one_line(tmp_path):
         # %%
         from analysis.tooling.session import require_input
 
-        require_input("data/processed/nothing_here.parquet", target="make all")
+        require_input("data/processed/nothing_here.parquet", "make all")
         """,
     )
     with pytest.raises(PapermillExecutionError):
@@ -130,6 +123,6 @@ def test_missing_input_in_a_kernel_is_one_line(tmp_path):
     error = next(o for c in failed.cells for o in c.get("outputs", []) if o.output_type == "error")
     assert error["ename"] == "MissingInputError"
     assert error["traceback"] == [
-        "MissingInputError: data/processed/nothing_here.parquet is missing: run `make all` "
-        "in the repository root to build it"
+        "MissingInputError: data/processed/nothing_here.parquet is not built yet: "
+        "run `make all` first"
     ]

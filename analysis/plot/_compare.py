@@ -6,8 +6,7 @@ See :mod:`analysis.plot._bars` for the input columns they share.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
 import matplotlib.pyplot as plt
@@ -17,6 +16,8 @@ from matplotlib import ticker as mpl_ticker
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
+
+from analysis.vocab import Verdict
 
 from ._common import (
     Order,
@@ -302,70 +303,37 @@ class VerdictStyle(NamedTuple):
     label: str
 
 
-#: Verdict -> style (Okabe-Ito colours, so verdicts never look like sectors).
+#: Verdict (analysis.vocab.Verdict value) -> style: Okabe-Ito colours, so verdicts never look
+#: like sectors; the legend words come from the caller (analysis.text).
 VERDICT_STYLE: dict[str, VerdictStyle] = {
-    "supported": VerdictStyle("#0072B2", "o", "Supported"),
-    "consistent": VerdictStyle("#009E73", "s", "Consistent"),
-    "not_supported": VerdictStyle("#D55E00", "X", "Not supported"),
-    "contradicted": VerdictStyle("#CC79A7", "D", "Contradicted"),
-    "inconclusive": VerdictStyle("#505A5F", "^", "Inconclusive"),
-    "not_testable": VerdictStyle("#E69F00", "v", "Not testable"),
+    Verdict.SUPPORTED.value: VerdictStyle("#0072B2", "o", "Supported"),
+    Verdict.NOT_DISTINGUISHABLE.value: VerdictStyle("#505A5F", "^", "Not distinguishable"),
+    Verdict.CONTRADICTED.value: VerdictStyle("#CC79A7", "D", "Contradicted"),
+    Verdict.DEPENDS_ON_OVERLAP.value: VerdictStyle("#009E73", "s", "Depends on overlap"),
+    Verdict.DIRECTION_ONLY.value: VerdictStyle("#E69F00", "v", "Direction only"),
+    Verdict.UNTESTABLE.value: VerdictStyle("#D55E00", "X", "Cannot be tested"),
+    "estimate": VerdictStyle(TEXT_COLOUR, "o", "Estimate"),
 }
-#: Spare styles for further verdicts (Okabe-Ito sky blue and black, then AF colours).
-_SPARE = [("#56B4E9", "P"), ("#000000", "*"), ("#A285D1", "h"), ("#801650", "<")]
-#: How verdict wordings map to house styles (first match wins), e.g. the claims audit's
-#: "supported at alpha = 0.05" or "not distinguishable from sampling noise".
-_VERDICT_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("not_supported", r"^not[ _-]supported"),
-    ("not_testable", r"not[ _-]testable|cannot be tested|untestable|direction only"),
-    ("inconclusive", r"inconclusive|not distinguishable|sampling noise|not significant"),
-    ("contradicted", r"^contradict"),
-    ("supported", r"^supported"),
-    ("consistent", r"^consistent"),
-)
 
 
-def verdict_styles(verdicts: Sequence[str]) -> dict[str, VerdictStyle]:
-    """Styles for the verdicts present, in data order.
-
-    Verdicts matching a house category (see ``VERDICT_STYLE``; wordings such as
-    "supported at alpha = 0.05" or "not distinguishable from sampling noise" are
-    recognised) take its colour and marker; others, and a second wording of an
-    already used category, take spare styles. Labels keep the wording given.
+def verdict_styles(
+    verdicts: Sequence[str], labels: Mapping[str, str] | None = None
+) -> dict[str, VerdictStyle]:
+    """Styles of the verdicts present (``analysis.vocab.Verdict`` values), legend words given.
 
     Examples
     --------
-    >>> styles = verdict_styles(["supported at alpha = 0.05",
-    ...                          "not distinguishable from sampling noise", "odd one"])
+    >>> styles = verdict_styles(["supported", "not_distinguishable"],
+    ...                         {"supported": "Supported at 1%"})
     >>> [(s.marker, s.label) for s in styles.values()]
-    [('o', 'Supported at alpha = 0.05'), ('^', 'Not distinguishable from sampling noise'), \
-('P', 'Odd one')]
+    [('o', 'Supported at 1%'), ('^', 'Not distinguishable')]
     """
     out: dict[str, VerdictStyle] = {}
-    used: set[str] = set()
-    spare = iter(_SPARE)
     for v in dict.fromkeys(verdicts):
-        text = str(v).strip()
-        key = text.lower().replace(" ", "_").replace("-", "_")
-        if key in VERDICT_STYLE and key not in used:
-            out[v] = VERDICT_STYLE[key]
-            used.add(key)
-            continue
-        label = text.replace("_", " ")
-        label = label[:1].upper() + label[1:]
-        cat = next((c for c, pat in _VERDICT_PATTERNS if re.search(pat, text.lower())), None)
-        if cat is not None and cat not in used:
-            out[v] = VERDICT_STYLE[cat]._replace(label=label)
-            used.add(cat)
-            continue
-        try:
-            colour, marker = next(spare)
-        except StopIteration:
-            raise ValueError(
-                f"too many verdicts {list(dict.fromkeys(verdicts))}; at most "
-                f"{len(VERDICT_STYLE) + len(_SPARE)} distinct styles"
-            ) from None
-        out[v] = VerdictStyle(colour, marker, label)
+        if v not in VERDICT_STYLE:
+            raise ValueError(f"verdict {v!r} is not one of {sorted(VERDICT_STYLE)}")
+        style = VERDICT_STYLE[v]
+        out[v] = style._replace(label=(labels or {}).get(v, style.label))
     return out
 
 
@@ -385,6 +353,7 @@ def forest(
     null: float = 0.0,
     order: Order = "given",
     decimals: int = 1,
+    verdict_labels: Mapping[str, str] | None = None,
 ) -> tuple[Figure, pd.DataFrame]:
     """Forest plot of differences with intervals, coloured and shaped by verdict.
 
@@ -407,6 +376,8 @@ def forest(
         Row order.
     decimals : int, default 1
         Decimals of the right-hand labels ``estimate [ci_low, ci_high]``.
+    verdict_labels : mapping, optional
+        Legend words per verdict value (e.g. from ``analysis.text.verdict_label``).
 
     Returns
     -------
@@ -456,9 +427,9 @@ def forest(
         for m, e, lo, hi in df[["missing", "estimate", "ci_low", "ci_high"]].itertuples(index=False)
     ]
     styles = (
-        verdict_styles(df["verdict"].tolist())
+        verdict_styles(df["verdict"].tolist(), verdict_labels)
         if verdict
-        else {"estimate": VerdictStyle(TEXT_COLOUR, "o", "Estimate")}
+        else {"estimate": VERDICT_STYLE["estimate"]}
     )
     footer = footer_lines(data, note=note, base=base, source=source)
     wrapped, max_lines = _wrapped_labels(rows)

@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -178,7 +179,10 @@ def new_frame(
     bottom += (0.3 if xaxis else 0.05) + (0.22 if xlabel else 0.0)
     height = round(top + body_height + bottom, 2)
     with plt.rc_context(HOUSE_RC):
-        fig = plt.figure(figsize=(FIG_WIDTH, height))
+        # A plain Figure on an Agg canvas, outside pyplot: never shown twice by an inline
+        # backend, never kept alive by pyplot's registry; notebooks display it explicitly.
+        fig = Figure(figsize=(FIG_WIDTH, height))
+        FigureCanvasAgg(fig)
         axes = [
             fig.add_axes((0.3 + i * 0.01, bottom / height, 0.01, body_height / height))
             for i in range(ncols)

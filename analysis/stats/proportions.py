@@ -1,4 +1,15 @@
-"""Significance tests, intervals, power, granularity and composition bounds.
+"""Inference from printed numbers: tests, intervals, design effects, dependent comparisons, MDD.
+
+Independent samples: :func:`compare_proportions` / :func:`compare_percentages` (pooled z,
+Newcombe interval, Fisher) and :func:`compare_independent` (the same at effective bases
+``n / deff``). Dependent comparisons where only the margins are printed:
+:func:`paired_test` (two options answered by the same respondents, known joint: McNemar z),
+:func:`paired_joints` and :func:`compare_paired_margins` (every joint within the Fréchet
+bounds of the two margins), :func:`group_vs_total_test` (a group inside the total, known
+share) and :func:`group_vs_total_range` (share over a stated range). Design effect:
+:func:`check_deff`, :func:`flip_deff` (the DEFF at which a test crosses alpha). Sample size:
+:func:`min_detectable_difference` (MDD by base, design and DEFF), :func:`min_n_significant`,
+:func:`power_two_proportions`.
 
 Every public function returns a tidy :class:`pandas.DataFrame`, one row per
 result. Columns use the project's fixed names wherever they apply:
@@ -8,8 +19,7 @@ result. Columns use the project's fixed names wherever they apply:
 ``estimate``
     Point estimate (a proportion on the 0-1 scale).
 ``diff``
-    ``p1 - p2`` on the 0-1 scale (in :func:`min_detectable_difference`,
-    ``p_alt - p_base``).
+    ``p1 - p2`` (or ``p_a - p_b``, ``p_g - p_t``) on the 0-1 scale.
 ``se``
     Standard error: for a single proportion the Wald ``sqrt(p(1-p)/n)``; for
     a difference the pooled standard error used by the z test.
@@ -26,6 +36,14 @@ result. Columns use the project's fixed names wherever they apply:
     ``multipletests``) over the family passed in.
 ``statistic, dof``
     Test statistic and degrees of freedom (chi-square tests).
+``deff, n_eff`` (``n1_eff``, ``n2_eff``)
+    Design effect applied and the effective bases ``n / deff``.
+``p_value_min, p_value_max``
+    Range of the p-value over an unknown dependence (joint answers of two options, or a
+    group's share of the total); ``p_value``, ``z``, ``se`` there are those of the least
+    favourable case (the largest p), ``ci_low``/``ci_high`` the union of the intervals.
+``mdd``
+    Minimum detectable difference (0-1, magnitude) at a target power.
 ``power``
     Power (0-1) of the two-sided test at ``alpha``.
 ``method``
@@ -54,7 +72,7 @@ import pandas as pd
 from scipy import optimize, stats
 from scipy.stats.contingency import association
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.power import NormalIndPower, normal_power_het
 from statsmodels.stats.proportion import (
     power_proportions_2indep,
     proportion_confint,
@@ -66,14 +84,25 @@ from analysis.errors import StatisticalWarning
 __all__ = [
     "adjust_pvalues",
     "base_sensitivity",
+    "check_deff",
     "chi2_independence",
+    "compare_independent",
+    "compare_paired_margins",
     "compare_percentages",
     "compare_proportions",
     "composition_bounds",
+    "critical_z",
+    "feasible_shares",
+    "flip_deff",
     "granularity_bases",
     "granularity_consistent",
+    "group_vs_total_range",
+    "group_vs_total_test",
     "min_detectable_difference",
     "min_n_significant",
+    "paired_joints",
+    "percent_to_count",
+    "paired_test",
     "pairwise_proportions",
     "power_two_proportions",
     "proportion_ci",
@@ -147,6 +176,24 @@ def _round_counts(pct: np.ndarray, n: np.ndarray, rounding: str) -> np.ndarray:
     if rounding == "half_even":
         return np.round(np.round(raw, 9)).astype(np.int64)
     raise ValueError(f"rounding={rounding!r} is invalid; use one of {sorted(ROUNDING_RULES)}")
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def percent_to_count(pct, n, rounding: str = "nearest"):
+    """Respondents implied by a printed percentage at base ``n`` (see :data:`ROUNDING_RULES`).
+
+    Examples
+    --------
+    >>> percent_to_count(37, 274), percent_to_count(12.5, 8)
+    (101, 1)
+    """
+    n_arr = _as_int_array("n", n)
+    if np.any(n_arr <= 0):
+        raise ValueError(f"n={n!r} must be positive bases")
+    out = _round_counts(_as_float_array("pct", pct, 0, 100), n_arr, rounding)
+    return int(out) if np.ndim(out) == 0 else out
 
 
 # --------------------------------------------------------------------------- core arrays
@@ -547,6 +594,501 @@ def pairwise_proportions(
     return out[[c for c in out.columns if c not in ("method", "note")] + ["method", "note"]]
 
 
+# --------------------------------------------------------------------------- design effect
+
+
+def critical_z(alpha: float) -> float:
+    """Two-sided critical value ``z_c`` of the standard normal at significance ``alpha``.
+
+    Examples
+    --------
+    >>> round(critical_z(0.05), 4), round(critical_z(0.01), 4)
+    (1.96, 2.5758)
+    """
+    return float(stats.norm.isf(_check_level(alpha, "alpha") / 2))
+
+
+def check_deff(deff: float) -> float:
+    """``deff`` as a float, or ``ValueError`` unless it is a finite number > 0.
+
+    A design effect is the ratio of an estimate's variance under the design to its variance
+    under simple random sampling with the same base; effective bases are ``n / deff``.
+    Values below 1 are allowed (stratification can beat simple random sampling).
+
+    Examples
+    --------
+    >>> check_deff(1.08)
+    1.08
+    """
+    if isinstance(deff, bool) or not isinstance(deff, int | float | np.integer | np.floating):
+        raise ValueError(f"deff={deff!r} must be a number > 0 (1 = simple random sampling)")
+    value = float(deff)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"deff={deff!r} must be a finite number > 0 (1 = simple random sampling)")
+    return value
+
+
+def flip_deff(z, deff: float = 1.0, alpha: float = 0.05):
+    """Design effect at which a z statistic crosses the two-sided critical value.
+
+    Effective bases are ``n / DEFF`` on every side, so the statistic at design effect
+    ``D`` is ``z_1 / sqrt(D)``, ``z_1 = z * sqrt(deff)`` being the statistic at ``DEFF = 1``
+    (true of the pooled z, the McNemar z and the group-vs-total z: all proportions stay
+    fixed and every variance scales with ``1 / n``). The test is significant
+    (``p < alpha``) exactly when ``D < deff * (z / z_c)**2``: that value is returned.
+
+    Parameters
+    ----------
+    z : float or array
+        Statistic computed at design effect ``deff``.
+    deff : float
+        Design effect at which ``z`` was computed.
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The flip point (``inf`` for an infinite ``z``); NaN where ``z`` is 0 or NaN, since
+        such a statistic is significant at no design effect.
+
+    Examples
+    --------
+    >>> round(flip_deff(2.040684, 1.0, 0.05), 4)  # communication 7% -> 12% at n = 274
+    1.084
+    """
+    deff = check_deff(deff)
+    zc = critical_z(alpha)
+    arr = np.abs(np.asarray(z, dtype=float))
+    with np.errstate(invalid="ignore"):
+        out = np.where((arr > 0) & ~np.isnan(arr), deff * (arr / zc) ** 2, np.nan)
+    return float(out) if out.ndim == 0 else out
+
+
+def _two_sided_p(z: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(z), np.nan, 2 * stats.norm.sf(np.abs(z)))
+
+
+# --------------------------------------------------------------------------- dependent tests
+
+
+def compare_independent(x1, n1, x2, n2, *, deff: float = 1.0, level: float = 0.95) -> pd.DataFrame:
+    """Two independent proportions ``x/n`` compared at effective bases ``n / deff``.
+
+    The proportions ``x/n`` are kept and every base is divided by ``deff``: pooled
+    two-proportion z test (the score test; statsmodels ``proportions_ztest`` on the
+    effective counts ``x/deff`` of ``n/deff``) and the Newcombe (1998) hybrid score interval
+    from Wilson intervals at the effective bases. At ``deff = 1`` this is
+    :func:`compare_proportions` without the Fisher test.
+
+    Parameters
+    ----------
+    x1, n1, x2, n2 : int or array of int
+        Counts and (nominal) bases, broadcast together.
+    deff : float
+        Design effect applied to both bases.
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x1, n1, x2, n2, deff, n1_eff, n2_eff, p1, p2, diff, se, ci_low, ci_high,
+        level, z, p_value, method``; ``se`` is the pooled standard error of ``diff`` under
+        the null, ``z``/``p_value`` NaN when the pooled proportion is 0 or 1.
+
+    Examples
+    --------
+    >>> r = compare_independent(33, 274, 19, 274, deff=1.08)
+    >>> r[["n1_eff", "z", "p_value"]].round(4)
+       n1_eff       z  p_value
+    0  253.7037  1.9636   0.0496
+    """
+    level = _check_level(level)
+    deff = check_deff(deff)
+    x1, n1 = _as_int_array("x1", x1), _as_int_array("n1", n1)
+    x2, n2 = _as_int_array("x2", x2), _as_int_array("n2", n2)
+    _check_counts(x1, n1, "x1", "n1")
+    _check_counts(x2, n2, "x2", "n2")
+    x1, n1, x2, n2 = (np.atleast_1d(a) for a in np.broadcast_arrays(x1, n1, x2, n2))
+    e1, e2 = n1 / deff, n2 / deff
+    diff, se, z, p_value = _pooled_z(x1 / deff, e1, x2 / deff, e2)
+    low, high = _newcombe(x1 / deff, e1, x2 / deff, e2, level)
+    return pd.DataFrame(
+        {
+            "x1": x1,
+            "n1": n1,
+            "x2": x2,
+            "n2": n2,
+            "deff": deff,
+            "n1_eff": e1,
+            "n2_eff": e2,
+            "p1": x1 / n1,
+            "p2": x2 / n2,
+            "diff": diff,
+            "se": se,
+            "ci_low": low,
+            "ci_high": high,
+            "level": level,
+            "z": z,
+            "p_value": p_value,
+            "method": "pooled z at n/deff; Newcombe hybrid score CI",
+        }
+    )
+
+
+def paired_test(n11, n10, n01, n00, *, deff: float = 1.0, level: float = 0.95) -> pd.DataFrame:
+    """Two proportions of the same respondents (e.g. two options of one tick-box question).
+
+    ``n11`` chose both, ``n10`` only ``a``, ``n01`` only ``b``, ``n00`` neither;
+    ``p_a = (n11 + n10) / n``, ``p_b = (n11 + n01) / n``, ``diff = p_a - p_b =
+    (n10 - n01) / n``. The statistic is McNemar's, as a signed z without continuity
+    correction, ``z = (n10 - n01) / sqrt((n10 + n01) * deff)`` (its square is statsmodels
+    ``mcnemar(table, exact=False, correction=False).statistic`` at ``deff = 1``); ``se`` is
+    its null standard error ``sqrt(n10 + n01) / n * sqrt(deff)``. The interval is Wald with
+    the paired variance ``[(n10 + n01) - (n10 - n01)**2 / n] / n**2 * deff`` (the
+    multinomial variance of ``p_a - p_b``), clipped to [-1, 1]. With no discordant pair
+    there is no evidence of a difference: ``z = 0``, ``p = 1``.
+
+    Parameters
+    ----------
+    n11, n10, n01, n00 : int or array of int
+        The joint counts (broadcast together).
+    deff : float
+        Design effect: every count is divided by it.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``n11, n10, n01, n00, n, deff, n_eff, p_a, p_b, diff, se, se_wald, ci_low,
+        ci_high, level, z, p_value, method``.
+
+    Examples
+    --------
+    >>> paired_test(112, 55, 50, 57)[["diff", "z", "p_value"]].round(4)
+         diff      z  p_value
+    0  0.0182  0.488   0.6256
+    """
+    level = _check_level(level)
+    deff = check_deff(deff)
+    cells = [
+        _as_int_array(name, v)
+        for name, v in zip(("n11", "n10", "n01", "n00"), (n11, n10, n01, n00), strict=True)
+    ]
+    if any(np.any(c < 0) for c in cells):
+        raise ValueError(f"joint counts {[c.tolist() for c in cells]!r} must be >= 0")
+    a11, a10, a01, a00 = (np.atleast_1d(c) for c in np.broadcast_arrays(*cells))
+    n = a11 + a10 + a01 + a00
+    if np.any(n <= 0):
+        raise ValueError("each joint table needs at least one respondent")
+    disc, net = (a10 + a01).astype(float), (a10 - a01).astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(disc > 0, net / np.sqrt(disc * deff), 0.0)
+    var_wald = np.maximum(disc - net**2 / n, 0.0) / n**2 * deff
+    zq = stats.norm.isf((1 - level) / 2)
+    diff = net / n
+    se_wald = np.sqrt(var_wald)
+    return pd.DataFrame(
+        {
+            "n11": a11,
+            "n10": a10,
+            "n01": a01,
+            "n00": a00,
+            "n": n,
+            "deff": deff,
+            "n_eff": n / deff,
+            "p_a": (a11 + a10) / n,
+            "p_b": (a11 + a01) / n,
+            "diff": diff,
+            "se": np.sqrt(disc * deff) / n,
+            "se_wald": se_wald,
+            "ci_low": np.clip(diff - zq * se_wald, -1, 1),
+            "ci_high": np.clip(diff + zq * se_wald, -1, 1),
+            "level": level,
+            "z": z,
+            "p_value": _two_sided_p(z),
+            "method": "McNemar z (no continuity correction) at n/deff; Wald paired CI",
+        }
+    )
+
+
+def paired_joints(x_a: int, x_b: int, n: int, *, deff: float = 1.0, level: float = 0.95):
+    """:func:`paired_test` at every joint table consistent with the margins ``x_a, x_b`` of ``n``.
+
+    When only the two margins are printed (``x_a`` of ``n`` chose ``a``, ``x_b`` chose
+    ``b``), the number choosing both can be any integer in the Fréchet bounds
+    ``max(0, x_a + x_b - n) <= n11 <= min(x_a, x_b)``; one row per such ``n11``.
+
+    Examples
+    --------
+    >>> g = paired_joints(167, 162, 274)
+    >>> g[["n11", "p_value"]].agg(["min", "max"]).round(4)
+         n11  p_value
+    min   55   0.0253
+    max  162   0.7355
+    """
+    x_a_i, x_b_i, n_i = (
+        int(_as_int_array(k, v)) for k, v in (("x_a", x_a), ("x_b", x_b), ("n", n))
+    )
+    _check_counts(np.array([x_a_i, x_b_i]), np.array([n_i, n_i]), "x_a, x_b", "n")
+    n11 = np.arange(max(0, x_a_i + x_b_i - n_i), min(x_a_i, x_b_i) + 1, dtype=np.int64)
+    return paired_test(
+        n11, x_a_i - n11, x_b_i - n11, n_i - x_a_i - x_b_i + n11, deff=deff, level=level
+    )
+
+
+def _range_summary(grid: pd.DataFrame, joint: str) -> dict[str, object]:
+    """Least and most favourable rows of a grid over an unknown dependence (by |z|)."""
+    absz = grid["z"].abs().to_numpy()
+    least, most = int(np.nanargmin(absz)), int(np.nanargmax(absz))
+    lo, hi = grid.iloc[least], grid.iloc[most]
+    return {
+        "z": float(lo["z"]),
+        "z_max": float(hi["z"]),
+        "p_value": float(lo["p_value"]),
+        "p_value_min": float(hi["p_value"]),
+        "p_value_max": float(lo["p_value"]),
+        "se": float(lo["se"]),
+        "ci_low": float(grid["ci_low"].min()),
+        "ci_high": float(grid["ci_high"].max()),
+        f"{joint}_least": lo[joint],
+        f"{joint}_most": hi[joint],
+        f"{joint}_low": grid[joint].min(),
+        f"{joint}_high": grid[joint].max(),
+    }
+
+
+def compare_paired_margins(
+    x_a: int, x_b: int, n: int, *, deff: float = 1.0, level: float = 0.95
+) -> pd.DataFrame:
+    """Paired comparison from the two margins only: the range over every consistent joint.
+
+    The McNemar statistic has a fixed numerator ``x_a - x_b`` and grows as the number of
+    discordant respondents ``x_a + x_b - 2 n11`` shrinks, so the smallest p-value is at the
+    largest ``n11`` (most overlap) and the largest at the smallest. ``p_value``, ``z``,
+    ``se`` are those of the least favourable joint (largest p: the p-value valid whatever the
+    overlap); ``ci_low``/``ci_high`` the union of the intervals over every joint.
+
+    Parameters
+    ----------
+    x_a, x_b : int
+        Respondents choosing option ``a`` and option ``b``.
+    n : int
+        Respondents answering (the same for both options).
+    deff, level : float
+        Design effect applied to ``n`` and every count; confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``x_a, x_b, n, deff, n_eff, p_a, p_b, diff, se, ci_low, ci_high, level, z,
+        z_max, p_value, p_value_min, p_value_max, n11_low, n11_high`` (Fréchet bounds),
+        ``n11_least, n11_most`` (joints of ``p_value_max`` and ``p_value_min``), ``method``.
+
+    Examples
+    --------
+    >>> r = compare_paired_margins(167, 162, 274)  # 61% and 59% of 274
+    >>> r[["diff", "p_value_min", "p_value_max"]].round(4)
+         diff  p_value_min  p_value_max
+    0  0.0182       0.0253       0.7355
+    """
+    grid = paired_joints(x_a, x_b, n, deff=deff, level=level)
+    first = grid.iloc[0]
+    out = {
+        "x_a": int(x_a),
+        "x_b": int(x_b),
+        "n": int(n),
+        "deff": first["deff"],
+        "n_eff": first["n_eff"],
+        "p_a": first["p_a"],
+        "p_b": first["p_b"],
+        "diff": first["diff"],
+        "level": first["level"],
+    }
+    out.update(_range_summary(grid, "n11"))
+    out["method"] = "McNemar z over the Fréchet bounds of the joint, at n/deff; Wald paired CI"
+    return pd.DataFrame([out])
+
+
+def _group_vs_total(p_g, p_t, n_t, share, level: float) -> dict[str, np.ndarray]:
+    """Core of the group-vs-total test on proportions and (effective) total base."""
+    p_g, p_t, n_t, s = (
+        np.asarray(v, dtype=float) for v in np.broadcast_arrays(p_g, p_t, n_t, share)
+    )
+    n_g, n_r = s * n_t, (1 - s) * n_t
+    p_r = (p_t - s * p_g) / (1 - s)
+    diff_rest, se_rest, z, p_value = _pooled_z(p_g * n_g, n_g, p_r * n_r, n_r)
+    low, high = _newcombe(p_g * n_g, n_g, p_r * n_r, n_r, level)
+    return {
+        "share": s,
+        "n_g": n_g,
+        "p_g": p_g,
+        "p_t": p_t,
+        "p_rest": p_r,
+        "diff": p_g - p_t,
+        "se": (1 - s) * se_rest,
+        "ci_low": (1 - s) * low,
+        "ci_high": (1 - s) * high,
+        "z": z,
+        "p_value": p_value,
+    }
+
+
+def group_vs_total_test(x_g, n_g, x_t, n_t, *, deff: float = 1.0, level: float = 0.95):
+    """A group against the total it belongs to (overlapping samples), overlap known.
+
+    The group's ``n_g`` respondents are among the total's ``n_t``; the rest are
+    ``n_t - n_g`` with ``x_t - x_g`` positive answers. ``p_g - p_t = (1 - s)(p_g - p_rest)``
+    with ``s = n_g / n_t``, so ``p_g = p_t`` exactly when ``p_g = p_rest``: the statistic
+    is the pooled z of group against rest (statsmodels ``proportions_ztest([x_g, x_t -
+    x_g], [n_g, n_t - n_g])``), its pooled proportion being ``p_t``; ``se`` and the interval
+    (Newcombe for group minus rest) are scaled by ``1 - s`` to the scale of ``p_g - p_t``.
+    Bases are divided by ``deff``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``x_g, n_g, x_t, n_t, deff, share, p_g, p_t, p_rest, diff, se, ci_low,
+        ci_high, level, z, p_value, method``.
+
+    Examples
+    --------
+    >>> group_vs_total_test(44, 68, 150, 274)[["share", "diff", "z", "p_value"]].round(4)
+        share    diff       z  p_value
+    0  0.2482  0.0996  1.9033    0.057
+    """
+    level = _check_level(level)
+    deff = check_deff(deff)
+    arrs = [
+        _as_int_array(k, v) for k, v in (("x_g", x_g), ("n_g", n_g), ("x_t", x_t), ("n_t", n_t))
+    ]
+    xg, ng, xt, nt = (np.atleast_1d(a) for a in np.broadcast_arrays(*arrs))
+    _check_counts(xg, ng, "x_g", "n_g")
+    _check_counts(xt, nt, "x_t", "n_t")
+    if np.any(ng >= nt):
+        raise ValueError(f"n_g={ng.tolist()!r} must be smaller than n_t={nt.tolist()!r}")
+    if np.any((xt - xg < 0) | (xt - xg > nt - ng)):
+        raise ValueError(
+            f"x_t - x_g must lie in 0..n_t - n_g (the rest of the total); got x_g={xg.tolist()}, "
+            f"x_t={xt.tolist()}"
+        )
+    core = _group_vs_total(xg / ng, xt / nt, nt / deff, ng / nt, level)
+    out = pd.DataFrame({"x_g": xg, "n_g": ng, "x_t": xt, "n_t": nt, "deff": deff})
+    for key in ("share", "p_g", "p_t", "p_rest", "diff", "se", "ci_low", "ci_high"):
+        out[key] = core[key]
+    out["level"] = level
+    out["z"], out["p_value"] = core["z"], core["p_value"]
+    out["method"] = "pooled z of group vs rest at n/deff; Newcombe CI scaled by (1 - share)"
+    return out
+
+
+def feasible_shares(p_g: float, p_t: float) -> tuple[float, float]:
+    """Shares ``s`` of the total that a group with proportion ``p_g`` can have.
+
+    The rest's proportion ``(p_t - s p_g) / (1 - s)`` must lie in [0, 1]:
+    ``s <= p_t / p_g`` and ``s <= (1 - p_t) / (1 - p_g)``.
+
+    Examples
+    --------
+    >>> feasible_shares(0.64, 0.40)
+    (0.0, 0.625)
+    """
+    p_g = float(_as_float_array("p_g", p_g, 0, 1))
+    p_t = float(_as_float_array("p_t", p_t, 0, 1))
+    high = 1.0
+    if p_g > 0:
+        high = min(high, p_t / p_g)
+    if p_g < 1:
+        high = min(high, (1 - p_t) / (1 - p_g))
+    return 0.0, high
+
+
+def group_vs_total_range(
+    p_g: float,
+    p_t: float,
+    n_t: float,
+    share_range: tuple[float, float],
+    *,
+    deff: float = 1.0,
+    level: float = 0.95,
+    grid_size: int = 201,
+) -> pd.DataFrame:
+    """Group against total when the group's share of the total is only known to lie in a range.
+
+    For each share ``s`` (a grid over ``share_range`` intersected with
+    :func:`feasible_shares`, both ends included) the group has ``s * n_t`` respondents and the
+    test is :func:`group_vs_total_test` on the proportions ``p_g``, ``p_t``. The statistic
+    ``(p_g - p_t) sqrt(n_t s / ((1 - s) p_t (1 - p_t)))`` grows with ``s``, so the least
+    favourable share is the smallest.
+
+    Parameters
+    ----------
+    p_g, p_t : float
+        Proportions (0-1) of the group and of the total.
+    n_t : float
+        Base of the total (nominal; divided by ``deff``).
+    share_range : (float, float)
+        Stated range of the group's share of the total, ``0 < low <= high < 1``.
+    deff, level : float
+        Design effect and confidence level.
+    grid_size : int
+        Shares evaluated (the ends are always included).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``p_g, p_t, n_t, deff, diff, se, ci_low, ci_high, level, z, z_max, p_value,
+        p_value_min, p_value_max, share_low, share_high`` (the feasible range used),
+        ``share_least, share_most``, ``method``; ``ValueError`` when no share in the range
+        is consistent with the two proportions.
+
+    Examples
+    --------
+    >>> r = group_vs_total_range(0.64, 0.50, 274, (0.15, 0.5))
+    >>> r[["share_low", "share_high", "p_value_min", "p_value_max"]].round(4)
+       share_low  share_high  p_value_min  p_value_max
+    0       0.15         0.5          0.0       0.0515
+    """
+    level = _check_level(level)
+    deff = check_deff(deff)
+    low, high = (float(v) for v in share_range)
+    if not 0 < low <= high < 1:
+        raise ValueError(f"share_range={share_range!r} must satisfy 0 < low <= high < 1")
+    n_t = float(n_t)
+    if not math.isfinite(n_t) or n_t <= 0:
+        raise ValueError(f"n_t={n_t!r} must be a positive base")
+    _, feasible_high = feasible_shares(p_g, p_t)
+    high = min(high, feasible_high)
+    if high < low:
+        raise ValueError(
+            f"no share in {share_range!r} is consistent with p_g={p_g!r} inside p_t={p_t!r} "
+            f"(largest feasible share {feasible_high:.4g})"
+        )
+    shares = np.unique(np.concatenate([np.linspace(low, high, grid_size), [low, high]]))
+    core = _group_vs_total(p_g, p_t, n_t / deff, shares, level)
+    grid = pd.DataFrame(
+        {k: core[k] for k in ("share", "diff", "se", "ci_low", "ci_high", "z", "p_value")}
+    )
+    out: dict[str, object] = {
+        "p_g": float(p_g),
+        "p_t": float(p_t),
+        "n_t": n_t,
+        "deff": deff,
+        "diff": float(p_g) - float(p_t),
+        "level": level,
+    }
+    if grid["z"].isna().all():
+        out.update(z=math.nan, z_max=math.nan, p_value=math.nan, p_value_min=math.nan)
+        out.update(p_value_max=math.nan, se=0.0, ci_low=math.nan, ci_high=math.nan)
+        out.update(share_least=low, share_most=high, share_low=low, share_high=high)
+    else:
+        out.update(_range_summary(grid, "share"))
+    out["method"] = "pooled z of group vs rest over the share range, at n/deff; scaled Newcombe CI"
+    return pd.DataFrame([out])
+
+
 # --------------------------------------------------------------------------- power
 
 
@@ -687,79 +1229,167 @@ def min_n_significant(
     )
 
 
-def min_detectable_difference(
-    p_base: float, n: int, alpha: float = 0.05, power: float = 0.8
-) -> pd.DataFrame:
-    """Smallest true change from ``p_base`` detectable with equal bases ``n``.
+#: Designs :func:`min_detectable_difference` knows (what the two proportions are).
+MDD_DESIGNS = ("independent", "paired", "group_vs_total")
 
-    Rows for both directions (``increase``/``decrease``) and two methods: the
-    pooled z test (statsmodels ``power_proportions_2indep`` solved with brentq) and
-    Cohen's h (``NormalIndPower.solve_power``).
+
+def _mdd_ses(design: str, p_b: float, d: float, n_a: float, n_b: float, share: float | None):
+    """Numerator, null and alternative standard errors of the statistic at ``p_a = p_b + d``."""
+    p_a = p_b + d
+    if design == "independent":
+        pooled = (p_a * n_a + p_b * n_b) / (n_a + n_b)
+        se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+        se1 = math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
+        return d, se0, se1
+    if design == "paired":  # least favourable joint: the most discordant one
+        psi = p_a + p_b - 2 * max(0.0, p_a + p_b - 1)
+        return d, math.sqrt(psi / n_a), math.sqrt(max(psi - d * d, 0.0) / n_a)
+    # group vs total: p_b is the total, n_a the total's base, the group a share of it
+    s = float(share)
+    n_g, n_r = s * n_a, (1 - s) * n_a
+    p_r = (p_b - s * p_a) / (1 - s)
+    se0 = math.sqrt(p_b * (1 - p_b) * (1 / n_g + 1 / n_r))
+    se1 = math.sqrt(p_a * (1 - p_a) / n_g + p_r * (1 - p_r) / n_r)
+    return d / (1 - s), se0, se1
+
+
+def _mdd_limit(design: str, p_b: float, sign: int, share: float | None) -> float:
+    limit = (1 - p_b) if sign > 0 else p_b
+    if design == "group_vs_total":
+        s = float(share)
+        rest = p_b * (1 - s) / s if sign > 0 else (1 - p_b) * (1 - s) / s
+        limit = min(limit, rest)
+    return limit
+
+
+def min_detectable_difference(
+    p_base: float,
+    n,
+    *,
+    n_b=None,
+    deff: float = 1.0,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: str = "both",
+    design: str = "independent",
+    share: float | None = None,
+) -> pd.DataFrame:
+    """Minimum detectable difference (MDD) by base: the smallest true difference a test finds.
+
+    The MDD is the smallest ``|p_a - p_base|`` that the two-sided test at ``alpha`` detects
+    with probability ``power`` (normal approximation, statsmodels ``normal_power_het``: the
+    statistic's standard error under the null and under the alternative), at effective
+    bases ``n / deff``. It depends on the bases and the design, not on an observed result,
+    so it says what a survey of that size could have shown (unlike power at the observed
+    effect, which is a function of the p-value).
+
+    ``design``:
+
+    * ``"independent"``: ``p_a`` on base ``n``, ``p_base`` on ``n_b`` (default ``n``),
+      pooled z (equals statsmodels ``power_proportions_2indep``);
+    * ``"paired"``: two options answered by the same ``n`` respondents, McNemar z at the least
+      favourable joint (the most discordant one the margins allow), so the MDD holds
+      whatever the overlap (Connor 1987 variances);
+    * ``"group_vs_total"``: ``p_base`` is the total on base ``n``, ``p_a`` a group forming
+      ``share`` of it; the MDD is of ``p_a - p_base``.
 
     Parameters
     ----------
     p_base : float
-        Reference proportion (0-1), the "before"/comparison group.
-    n : int
-        Per-group base.
-    alpha : float
-        Two-sided significance level.
-    power : float
-        Target power.
+        Proportion of the comparison side (0-1).
+    n : int, float or array
+        Nominal base(s) of side ``a`` (the total for ``group_vs_total``); one row per base.
+    n_b : int, float or array, optional
+        Nominal base of the comparison side (independent design only; default ``n``).
+    deff : float
+        Design effect: effective bases are ``n / deff``.
+    alpha, power : float
+        Two-sided significance level and target power.
+    direction : {"both", "increase", "decrease"}
+        Direction(s) of the alternative.
+    design : {"independent", "paired", "group_vs_total"}
+        See above.
+    share : float, optional
+        The group's share of the total (``group_vs_total`` only), ``0 < share < 1``.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``p_base, p_alt, diff, n, alpha, power, effect_size, direction,
-        method``; ``diff = p_alt - p_base`` (NaN if the target cannot be reached).
+        One row per base and direction: ``n, n_b, deff, n_eff, n_b_eff, p_base, direction,
+        p_alt, mdd`` (``|p_alt - p_base|``, NaN when even the largest possible difference
+        is detected with less than ``power``), ``alpha, power, design, share, method``.
 
     Examples
     --------
-    >>> r = min_detectable_difference(0.5, 274)
-    >>> r.loc[r.method == "pooled_z_normal", ["direction", "diff"]].round(3)
-      direction   diff
-    0  increase  0.119
-    1  decrease -0.119
+    >>> r = min_detectable_difference(0.5, [68, 274], direction="decrease", deff=1.08)
+    >>> r[["n", "n_eff", "mdd"]].round(4)
+         n     n_eff     mdd
+    0   68   62.9630  0.2401
+    1  274  253.7037  0.1231
     """
-    p = float(_as_float_array("p_base", p_base, 0, 1))
-    n_i = int(_as_int_array("n", n))
-    if n_i <= 1:
-        raise ValueError(f"n={n!r} must be >= 2")
+    if design not in MDD_DESIGNS:
+        raise ValueError(f"design={design!r} is invalid; use one of {list(MDD_DESIGNS)}")
+    directions = {"both": (1, -1), "increase": (1,), "decrease": (-1,)}
+    if direction not in directions:
+        raise ValueError(f"direction={direction!r} is invalid; use one of {sorted(directions)}")
+    p_b = float(_as_float_array("p_base", p_base, 0, 1))
+    deff = check_deff(deff)
     alpha = _check_level(alpha, "alpha")
     power = _check_level(power, "power")
-    rows = []
-    for direction, sign in (("increase", 1), ("decrease", -1)):
-        limit = (1 - p) if sign > 0 else p
-
-        def gap(d: float, sign: int = sign) -> float:
-            return (
-                power_proportions_2indep(sign * d, p, n_i, alpha=alpha, return_results=False)
-                - power
+    n_arr = np.atleast_1d(np.asarray(n, dtype=float))
+    nb_arr = n_arr if n_b is None else np.broadcast_to(np.asarray(n_b, dtype=float), n_arr.shape)
+    if np.any(~np.isfinite(n_arr)) or np.any(n_arr <= 1) or np.any(nb_arr <= 1):
+        raise ValueError(f"n={n!r} and n_b={n_b!r} must be bases > 1")
+    if design != "independent" and n_b is not None:
+        raise ValueError(f"n_b is only used by the independent design, not {design!r}")
+    if design == "group_vs_total":
+        if share is None or not 0 < float(share) < 1:
+            raise ValueError(
+                f"share={share!r} must lie strictly between 0 and 1 for group_vs_total"
             )
+    elif share is not None:
+        raise ValueError(f"share is only used by design='group_vs_total', not {design!r}")
+    rows = []
+    for n_i, nb_i in zip(n_arr, nb_arr, strict=True):
+        e_a, e_b = n_i / deff, nb_i / deff
+        for sign in directions[direction]:
 
-        p_alt = np.nan
-        eps = 1e-9
-        if limit > 2 * eps and gap(limit - eps) > 0:
-            d = optimize.brentq(gap, eps, limit - eps, xtol=1e-10)
-            p_alt = p + sign * d
-        rows.append((direction, "pooled_z_normal", p_alt))
-    h = float(NormalIndPower().solve_power(None, nobs1=n_i, alpha=alpha, power=power, ratio=1))
-    phi = math.asin(math.sqrt(p))
-    for direction, sign in (("increase", 1), ("decrease", -1)):
-        angle = phi + sign * h / 2
-        p_alt = math.sin(angle) ** 2 if 0 <= angle <= math.pi / 2 else np.nan
-        rows.append((direction, "cohen_h_normal", p_alt))
-    out = pd.DataFrame(rows, columns=["direction", "method", "p_alt"])
-    out["p_base"] = p
-    out["diff"] = out["p_alt"] - p
-    out["n"] = n_i
-    out["alpha"] = alpha
-    out["power"] = power
-    out["effect_size"] = [
-        float(proportion_effectsize(a, p)) if np.isfinite(a) else np.nan for a in out["p_alt"]
-    ]
-    cols = ["p_base", "p_alt", "diff", "n", "alpha", "power", "effect_size", "direction"]
-    return out[[*cols, "method"]]
+            def gap(d: float, sign: int = sign, e_a: float = e_a, e_b: float = e_b) -> float:
+                num, se0, se1 = _mdd_ses(design, p_b, sign * d, e_a, e_b, share)
+                if se1 == 0:
+                    return (1.0 if abs(num) > critical_z(alpha) * se0 else 0.0) - power
+                pw = normal_power_het(abs(num), 1, alpha, std_null=se0, std_alternative=se1)
+                return float(pw) - power
+
+            limit = _mdd_limit(design, p_b, sign, share)
+            eps = 1e-9
+            mdd = math.nan
+            if limit > 2 * eps and gap(limit - eps) > 0:
+                mdd = float(optimize.brentq(gap, eps, limit - eps, xtol=1e-12))
+            rows.append(
+                {
+                    "n": n_i,
+                    "n_b": nb_i,
+                    "deff": deff,
+                    "n_eff": e_a,
+                    "n_b_eff": e_b,
+                    "p_base": p_b,
+                    "direction": "increase" if sign > 0 else "decrease",
+                    "p_alt": p_b + sign * mdd,
+                    "mdd": mdd,
+                    "alpha": alpha,
+                    "power": power,
+                    "design": design,
+                    "share": math.nan if share is None else float(share),
+                    "method": f"normal approximation ({design}), effective bases n/deff",
+                }
+            )
+    out = pd.DataFrame(rows)
+    if np.all(n_arr == np.round(n_arr)):
+        out["n"] = out["n"].astype(np.int64)
+    if np.all(nb_arr == np.round(nb_arr)):
+        out["n_b"] = out["n_b"].astype(np.int64)
+    return out
 
 
 def base_sensitivity(

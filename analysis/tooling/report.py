@@ -7,17 +7,22 @@ offline folder (no CDN, no script)::
     report.css        its style sheet (screen, phones, A4 print)
     figures/          each figure as SVG (shown; opens full size), PNG and the plotted CSV
     source/           each notebook's committed jupytext source (.py)
-    notebooks/        the executed notebooks as HTML pages (written by the notebook rules)
+    notebooks/        the executed notebooks as HTML pages
+    waves/<wave>/     a respondent-level edition (``--wave-dir``): its figures and notebook pages
     citation.bib      BibTeX made from CITATION.cff (the repository and the WIG reports)
     discrepancies.csv copy of data/raw/discrepancies.csv (the register shown at the end)
     CITATION.cff      copy of the repository's citation file
     manifest.json     copy of figures/manifest.json (SHA-256 of every input and output)
 
-Layout: the report sections (``section`` in ``notebooks/registry.toml``) are ``h2``; each
+Layout: the report sections (``section`` in ``notebooks/registry.toml``) and the respondent-level
+edition are ``h2``; each
 figure is an ``h3`` "Figure n. <finding>", numbered in report order, with the image (alt text
 from the registry, not repeated in the visible caption), its subtitle, links (full size, PNG,
 CSV, executed notebook, source), its citation text with the figure id, and collapsible
 plotted numbers, source quotes and claims-audit verdicts. Notebooks are links, not headings.
+A figure's title, subtitle and alt text are the filled ones the notebook displayed with it
+(display metadata ``figure``), else the registry's text when it has no placeholders; the alt
+text falls back on the SVG's own description.
 Every table sits in its own scroll container, so the page never scrolls sideways. A
 provenance line names the commit, its date (from git, never the clock) and the parameters
 the figures were built with, so two builds of one commit are byte-identical.
@@ -37,6 +42,7 @@ import json
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,7 +54,7 @@ import pandas as pd
 from analysis.audit.claims import SUMMARY_COLUMNS
 from analysis.io import write_text
 from analysis.paths import DATA_PROCESSED, DATA_RAW, FIGURES, ROOT
-from analysis.tooling.registry import Figure, Notebook, Registry, load_registry
+from analysis.tooling.registry import PUBLISHED, Figure, Notebook, Registry, load_registry, runs
 
 #: A4 print margins (vertical, horizontal) in mm; ``scripts/check_report.py`` lays tables
 #: out at the width they leave to prove none is clipped on paper.
@@ -154,16 +160,21 @@ def _git(*args: str) -> str | None:
     return proc.stdout.strip()
 
 
-def build_parameters(registry: Registry, manifest: dict[str, Any]) -> dict[str, str]:
-    """The parameters the figures were built with, as ``MAKE_VAR -> value`` in registry order.
+def build_parameters(
+    registry: Registry, manifest: dict[str, Any], stamps: Path | None = None
+) -> dict[str, str]:
+    """The parameters the build used, as ``MAKE_VAR -> value`` in registry order.
 
-    Read from the manifest (papermill's record of each executed notebook). A parameter
-    built with different values in different notebooks lists all of them.
+    Each value comes from make's parameter stamp (``build/params/<MAKE_VAR>``), else from
+    the manifest (papermill's record of each executed notebook; a parameter built with
+    different values in different notebooks lists all of them), else it is left out.
 
     >>> reg = load_registry()
-    >>> build_parameters(reg, {"figures": [{"parameters": {"level": 0.9, "figures_dir": "x"}}]})
+    >>> manifest = {"figures": [{"parameters": {"level": 0.9, "figures_dir": "x"}}]}
+    >>> build_parameters(reg, manifest, stamps=Path("/nonexistent"))
     {'LEVEL': '0.9'}
     """
+    stamps = ROOT / "build" / "params" if stamps is None else stamps
     seen: dict[str, list[str]] = {}
     for fig in manifest.get("figures", []):
         for name, value in fig.get("parameters", {}).items():
@@ -171,11 +182,14 @@ def build_parameters(registry: Registry, manifest: dict[str, Any]) -> dict[str, 
                 values = seen.setdefault(name, [])
                 if str(value) not in values:
                     values.append(str(value))
-    return {
-        p.make_var: " or ".join(seen[name])
-        for name, p in registry.parameters.items()
-        if name in seen
-    }
+    out = {}
+    for name, p in registry.parameters.items():
+        stamp = stamps / p.make_var
+        if stamp.is_file() and stamp.read_text(encoding="utf-8").strip():
+            out[p.make_var] = stamp.read_text(encoding="utf-8").split()[0]
+        elif name in seen:
+            out[p.make_var] = " or ".join(seen[name])
+    return out
 
 
 def provenance(registry: Registry, manifest: dict[str, Any]) -> Provenance:
@@ -316,16 +330,40 @@ def _authors_text(authors: Sequence[dict[str, Any]]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure as the report shows it: number, filled texts, files and links."""
+
+    id: str
+    number: int
+    title: str
+    subtitle: str
+    alt: str
+    #: The figure's files on disk, without extension (``figures/<id>``).
+    stem: Path
+    #: Folder of its copies, relative to the report (``figures`` or ``waves/<wave>/figures``).
+    folder: str
+    notebook: str
+    #: The executed notebook's page, relative to the report.
+    page: str
+    sources: tuple[str, ...] = ()
+
+    @property
+    def svg(self) -> str:
+        """Link to the SVG copy (the full-size figure)."""
+        return f"{self.folder}/{self.id}.svg"
+
+
 def figure_citation(
-    fig: Figure, number: int, cff: dict[str, Any], prov: Provenance, documents: pd.DataFrame
+    fig: ReportFigure, cff: dict[str, Any], prov: Provenance, documents: pd.DataFrame
 ) -> str:
     """Citation text for one figure: the repository, figure number and id, notebook, commit."""
     released = str(cff.get("date-released", ""))[:4]
     parts = [
         f"{_e(_authors_text(cff.get('authors', [])))} ({_e(released)}). "
         f"<cite>{_e(cff.get('title', ''))}</cite>, version {_e(cff.get('version', ''))}. "
-        f"Figure {number}: “{_e(fig.title)}” (<code>{_e(fig.id)}</code>), made by "
-        f"<code>notebooks/{_e(fig.notebook.name)}.py</code>"
+        f"Figure {fig.number}: “{_e(fig.title)}” (<code>{_e(fig.id)}</code>), made by "
+        f"<code>notebooks/{_e(fig.notebook)}.py</code>"
         + (f" at commit <code>{_e(prov.short)}</code>" if prov.commit else "")
         + "."
     ]
@@ -356,39 +394,107 @@ def _svg_size(svg: Path) -> tuple[int, int] | None:
     return round(float(match.group(1)) * 4 / 3), round(float(match.group(2)) * 4 / 3)
 
 
-def figure_section(
+def svg_description(svg: Path) -> str | None:
+    """The text alternative embedded in an SVG written by :func:`analysis.plot.save_figure`."""
+    if not svg.is_file():
+        return None
+    try:
+        tree = ET.parse(svg)
+    except ET.ParseError:
+        return None
+    desc = tree.find(".//{http://purl.org/dc/elements/1.1/}description")
+    return desc.text.strip() if desc is not None and desc.text else None
+
+
+def displayed_texts(executed: Path) -> dict[str, dict[str, str]]:
+    """Filled texts of the figures a notebook displayed, by figure id.
+
+    A figure's display may carry ``metadata["figure"] = {"id", "title", "subtitle", "alt"}``
+    (the texts filled from the findings); figures displayed without it are absent.
+    """
+    if not executed.is_file():
+        return {}
+    nb = json.loads(executed.read_text(encoding="utf-8"))
+    found = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("figure")
+            if isinstance(meta, dict) and meta.get("id"):
+                found[meta["id"]] = meta
+    return found
+
+
+def _plain(template: str) -> str | None:
+    """A registry text if it is final (no ``{placeholder}`` left to fill), else ``None``."""
+    return None if re.search(r"\{[a-z_]+\}", template) else template
+
+
+def report_figure(
     fig: Figure,
+    figure_id: str,
     number: int,
+    *,
+    stem: Path,
+    folder: str,
+    page: str,
+    displayed: dict[str, dict[str, str]],
+    notebook_title: str,
+) -> ReportFigure:
+    """The report's view of one figure, with the most final texts available."""
+    shown = displayed.get(figure_id, {})
+    title = shown.get("title") or _plain(fig.title) or notebook_title
+    subtitle = shown.get("subtitle") or _plain(fig.subtitle) or ""
+    alt = (
+        shown.get("alt")
+        or svg_description(stem.with_suffix(".svg"))
+        or _plain(fig.alt)
+        or f"Figure {number}: {title}"
+    )
+    return ReportFigure(
+        id=figure_id,
+        number=number,
+        title=title,
+        subtitle=subtitle,
+        alt=alt,
+        stem=stem,
+        folder=folder,
+        notebook=fig.notebook.name,
+        page=page,
+        sources=fig.sources,
+    )
+
+
+def figure_section(
+    fig: ReportFigure,
     published: pd.DataFrame,
     audit: pd.DataFrame,
     citation: str = "",
 ) -> str:
     """HTML for one figure: numbered h3, image, caption, links, citation, numbers, sources."""
-    svg, csv = f"figures/{fig.id}.svg", f"figures/{fig.id}.csv"
-    nb = fig.notebook.name
+    n, svg, csv = fig.number, fig.svg, f"{fig.folder}/{fig.id}.csv"
     size = _svg_size(fig.stem.with_suffix(".svg"))
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
     data = _read_csv(fig.stem.with_suffix(".csv"))
     parts = [
         f'<section class="figure-block" id="{fig.id}" aria-labelledby="h-{fig.id}">',
         '<div class="keep">',
-        f'<h3 id="h-{fig.id}"><span class="fignum">Figure {number}.</span> {_e(fig.title)}</h3>',
+        f'<h3 id="h-{fig.id}"><span class="fignum">Figure {n}.</span> {_e(fig.title)}</h3>',
         "<figure>",
-        f'<a class="full" href="{svg}" title="Open Figure {number} full size">'
+        f'<a class="full" href="{svg}" title="Open Figure {n} full size">'
         f'<img src="{svg}" alt="{_e(fig.alt)}"{dims}></a>',
-        f"<figcaption><p>{_e(fig.subtitle)}</p>",
-        f'<p class="links">Figure {number} (<code>{fig.id}</code>): '
-        f'<a href="{svg}">full size (SVG)</a> · <a href="figures/{fig.id}.png">PNG</a> · '
+        f"<figcaption><p>{_e(fig.subtitle)}</p>" if fig.subtitle else "<figcaption>",
+        f'<p class="links">Figure {n} (<code>{fig.id}</code>): '
+        f'<a href="{svg}">full size (SVG)</a> · <a href="{fig.folder}/{fig.id}.png">PNG</a> · '
         f'<a href="{csv}">plotted numbers (CSV)</a> · '
-        f'<a href="notebooks/{nb}.html">executed notebook</a> · '
-        f'<a href="source/{nb}.py">notebook source</a></p>',
+        f'<a href="{fig.page}">executed notebook</a> · '
+        f'<a href="source/{fig.notebook}.py">notebook source</a></p>',
         "</figcaption></figure></div>",
         citation,
     ]
     if not data.empty:
         parts.append(
-            f"<details><summary>Plotted numbers of Figure {number} ({len(data)} rows)</summary>"
-            + table_block(data, f"Plotted numbers of Figure {number}", csv=csv)
+            f"<details><summary>Plotted numbers of Figure {n} ({len(data)} rows)</summary>"
+            + table_block(data, f"Plotted numbers of Figure {n}", csv=csv)
             + "</details>"
         )
     stat_ids = (
@@ -405,10 +511,11 @@ def figure_section(
             + "</blockquote>"
             for r in rows.itertuples()
         )
-        parts.append(
-            f"<details open><summary>Sources of Figure {number} ({len(rows)} published "
-            f"numbers)</summary>{quotes}</details>"
-        )
+        if len(rows):
+            parts.append(
+                f"<details open><summary>Sources of Figure {n} ({len(rows)} published "
+                f"numbers)</summary>{quotes}</details>"
+            )
     if len(stat_ids) and not audit.empty:
         cols = [c for c in audit.columns if c.startswith("stat_id")]
         involved = (
@@ -419,9 +526,9 @@ def figure_section(
         if not involved.empty:
             keep = [c for c in SUMMARY_COLUMNS if c in involved.columns]
             parts.append(
-                f"<details open><summary>Claims audit for Figure {number} ({len(involved)} "
+                f"<details open><summary>Claims audit for Figure {n} ({len(involved)} "
                 "claims)</summary>"
-                + table_block(involved[keep], f"Claims audit for Figure {number}")
+                + table_block(involved[keep], f"Claims audit for Figure {n}")
                 + "</details>"
             )
     parts.append("</section>")
@@ -433,22 +540,53 @@ def _slug(text: str) -> str:
 
 
 def _figure_refs(numbers: Sequence[int]) -> str:
-    """'Figure 3' or 'Figures 4 and 5' or 'Figures 1, 2 and 3' (links added by the caller)."""
+    """'Figure 3' or 'Figures 4 and 5' or 'Figures 1, 2 and 3'."""
     if len(numbers) == 1:
         return f"Figure {numbers[0]}"
     return "Figures " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
 
 
-def _notebook_title(nb: Notebook) -> str:
+def _notebook_title(nb: Notebook, executed: Path) -> str:
     """The executed notebook's first heading (its page title), else the registry title."""
     import nbformat
 
     from analysis.tooling.notebook import notebook_title
 
-    path = ROOT / nb.executed
-    if path.exists():
-        return notebook_title(nbformat.read(path, as_version=4), default=nb.title)
+    if executed.is_file():
+        return notebook_title(nbformat.read(executed, as_version=4), default=nb.title)
     return nb.title
+
+
+def nb_link(nb: Notebook, title: str, page: str, anchor: str, numbers: Sequence[int]) -> str:
+    """The paragraph linking a notebook's page and source (a link, not a heading)."""
+    refs = f" makes {_figure_refs(numbers)}" if numbers else " (tables and tests only)"
+    return (
+        f'<p class="nb-link" id="{anchor}">Notebook: <a href="{page}">{_e(title)}</a> '
+        f'(<a href="source/{nb.name}.py">source</a>){refs}.</p>'
+    )
+
+
+def render_notebook_pages(
+    executed: Sequence[Path], folder: Path, *, up: str = "../", anchor: str = "nb-{name}"
+) -> list[Path]:
+    """Render executed notebooks as report pages in ``folder`` (one nbconvert import for all).
+
+    ``up`` leads from ``folder`` back to the report's root; each page links back to
+    ``index.html#<anchor>`` and to ``source/<name>.py`` there.
+    """
+    import nbformat
+
+    from analysis.tooling.notebook import render_html
+
+    written = []
+    for path in executed:
+        if path.is_file():
+            back = f"{up}index.html#{anchor.format(name=path.stem)}"
+            page = render_html(
+                nbformat.read(path, as_version=4), back=back, source=f"{up}source/{path.stem}.py"
+            )
+            written.append(write_text(folder / f"{path.stem}.html", page))
+    return written
 
 
 def stylesheet() -> str:
@@ -468,13 +606,16 @@ def _copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
+def copy_figure(fig: ReportFigure, out_dir: Path) -> None:
+    """Copy a figure's SVG, PNG and plotted CSV into the report."""
+    for ext in ("svg", "png", "csv"):
+        _copy(fig.stem.with_suffix(f".{ext}"), out_dir / fig.folder / f"{fig.id}.{ext}")
+
+
 def copy_assets(registry: Registry, out_dir: Path, bibtex: str) -> None:
-    """Copy figures (SVG, PNG, CSV), notebook sources, style sheet and citation files."""
-    for folder in ("figures", "source"):
+    """Copy notebook sources, the style sheet and citation files; clear old copies and pages."""
+    for folder in ("figures", "source", "waves", "notebooks"):
         shutil.rmtree(out_dir / folder, ignore_errors=True)
-    for fig in registry.figures:
-        for ext in ("svg", "png", "csv"):
-            _copy(fig.stem.with_suffix(f".{ext}"), out_dir / "figures" / f"{fig.id}.{ext}")
     for nb in registry.notebooks:
         _copy(nb.source, out_dir / "source" / nb.source.name)
     write_text(out_dir / "report.css", stylesheet())
@@ -484,7 +625,125 @@ def copy_assets(registry: Registry, out_dir: Path, bibtex: str) -> None:
     write_text(out_dir / "citation.bib", bibtex)
 
 
-def build_report(registry: Registry, out: Path) -> Path:
+@dataclass
+class _Part:
+    """One h2 part of the report: heading, id, and its body (HTML and figures, in order)."""
+
+    title: str
+    anchor: str
+    body: list[str | ReportFigure]
+
+    @property
+    def figures(self) -> list[ReportFigure]:
+        """The part's figures, in order."""
+        return [item for item in self.body if isinstance(item, ReportFigure)]
+
+
+def published_parts(registry: Registry, out_dir: Path, first: int) -> list[_Part]:
+    """The report sections of the published edition (figures numbered from ``first``)."""
+    render_notebook_pages(
+        [ROOT / r.executed for r in runs(registry, {}, [PUBLISHED])], out_dir / "notebooks"
+    )
+    parts: dict[str, _Part] = {}
+    number = first
+    for nb in registry.in_edition(PUBLISHED):
+        executed = ROOT / nb.executed
+        title = _notebook_title(nb, executed)
+        shown = displayed_texts(executed)
+        figs = []
+        for fig in nb.figures:
+            figs.append(
+                report_figure(
+                    fig,
+                    fig.id,
+                    number,
+                    stem=fig.stem,
+                    folder="figures",
+                    page=f"notebooks/{nb.name}.html",
+                    displayed=shown,
+                    notebook_title=title,
+                )
+            )
+            number += 1
+        part = parts.setdefault(nb.section, _Part(nb.section, _slug(nb.section), []))
+        part.body.append(
+            nb_link(
+                nb, title, f"notebooks/{nb.name}.html", f"nb-{nb.name}", [f.number for f in figs]
+            )
+        )
+        part.body += figs
+    return list(parts.values())
+
+
+def wave_part(registry: Registry, wave_dir: Path, out_dir: Path, first: int) -> _Part | None:
+    """The respondent-level edition of one wave: its figures (copied) and notebook pages."""
+    provenance_file = wave_dir / "data" / "provenance.json"
+    if not provenance_file.is_file():
+        return None
+    prov = json.loads(provenance_file.read_text(encoding="utf-8"))
+    wave = prov["wave"]
+    values = {
+        "wave": wave,
+        "previous_wave": prov.get("previous_wave"),
+        "wave_dir": wave_dir.relative_to(ROOT).as_posix(),
+    }
+    base = f"waves/{wave}"
+    ed_runs = runs(registry, values, ["respondents"])
+    render_notebook_pages(
+        [ROOT / r.executed for r in ed_runs],
+        out_dir / base / "notebooks",
+        up="../../../",
+        anchor=f"wave-{wave}-nb-{{name}}",
+    )
+    kind = "SYNTHETIC" if prov.get("synthetic") else "respondent-level"
+    part = _Part(
+        f"Respondent-level edition, {wave} ({kind} data)",
+        f"wave-{wave}",
+        [
+            "<p>Every section drawn again from the wave's export"
+            + (
+                " (<span class='synthetic'>SYNTHETIC</span>: invented respondents)"
+                if prov.get("synthetic")
+                else ""
+            )
+            + ": "
+            + ", ".join(f"<code>{_e(s['file'])}</code>" for s in prov.get("sources", []))
+            + ".</p>"
+        ],
+    )
+    number = first
+    for run in ed_runs:
+        nb, executed = run.notebook, ROOT / run.executed
+        title = _notebook_title(nb, executed)
+        shown = displayed_texts(executed)
+        figs = []
+        for fig in nb.figures:
+            fid = fig.id_for("respondents", wave)
+            stem = ROOT / run.figures_dir / fid
+            if not stem.with_suffix(".svg").is_file():
+                continue
+            figs.append(
+                report_figure(
+                    fig,
+                    fid,
+                    number,
+                    stem=stem,
+                    folder=f"{base}/figures",
+                    page=f"{base}/notebooks/{nb.name}.html",
+                    displayed=shown,
+                    notebook_title=title,
+                )
+            )
+            number += 1
+        page = f"{base}/notebooks/{nb.name}.html"
+        part.body.append(
+            nb_link(nb, title, page, f"wave-{wave}-nb-{nb.name}", [f.number for f in figs])
+        )
+        part.body += figs
+    return part
+
+
+def build_report(registry: Registry, out: Path, wave_dir: Path | None = None) -> Path:
     """Write the report folder (index.html and its files); return the index path."""
     import yaml
 
@@ -501,20 +760,20 @@ def build_report(registry: Registry, out: Path) -> Path:
     audit = _read_csv(DATA_PROCESSED / "claims_audit.csv")
     discrepancies = _read_csv(DATA_RAW / "discrepancies.csv")
     documents = _read_csv(DATA_RAW / "documents.csv")
-    numbers = {fig.id: n for n, fig in enumerate(registry.figures, start=1)}
 
-    sections: dict[str, list[Notebook]] = {}
-    for nb in registry.notebooks:
-        sections.setdefault(nb.section, []).append(nb)
+    parts = published_parts(registry, out_dir, first=1)
+    if wave_dir is not None:
+        count = sum(len(p.figures) for p in parts)
+        wave = wave_part(registry, wave_dir, out_dir, first=count + 1)
+        if wave is not None:
+            parts.append(wave)
 
     toc = ['<nav class="toc" aria-labelledby="contents"><h2 id="contents">Contents</h2><ol>']
-    for section, notebooks in sections.items():
+    for part in parts:
         items = "".join(
-            f'<li><a href="#{f.id}">Figure {numbers[f.id]}</a>: {_e(f.title)}</li>'
-            for nb in notebooks
-            for f in nb.figures
+            f'<li><a href="#{f.id}">Figure {f.number}</a>: {_e(f.title)}</li>' for f in part.figures
         )
-        toc.append(f'<li><a href="#{_slug(section)}">{_e(section)}</a><ol>{items}</ol></li>')
+        toc.append(f'<li><a href="#{part.anchor}">{_e(part.title)}</a><ol>{items}</ol></li>')
     toc.append(
         '<li><a href="#discrepancies">Discrepancy register</a></li>'
         '<li><a href="#cite">How to cite</a></li></ol></nav>'
@@ -535,30 +794,22 @@ def build_report(registry: Registry, out: Path) -> Path:
         *toc,
         "<main>",
     ]
-    for section, notebooks in sections.items():
+    for part in parts:
         body.append(
-            f'<section class="report-section" id="{_slug(section)}" '
-            f'aria-labelledby="h-{_slug(section)}">'
-            f'<h2 id="h-{_slug(section)}">{_e(section)}</h2>'
+            f'<section class="report-section" id="{part.anchor}" '
+            f'aria-labelledby="h-{part.anchor}"><h2 id="h-{part.anchor}">{_e(part.title)}</h2>'
         )
-        for nb in notebooks:
-            figs = [numbers[f.id] for f in nb.figures]
-            refs = f" makes {_figure_refs(figs)}" if figs else " (no figure: tables and tests only)"
-            body.append(
-                f'<p class="nb-link" id="nb-{nb.name}">Notebook: '
-                f'<a href="notebooks/{nb.name}.html">{_e(_notebook_title(nb))}</a> '
-                f'(<a href="source/{nb.name}.py">source</a>){refs}.</p>'
-            )
-            body += [
-                figure_section(
-                    fig,
-                    numbers[fig.id],
-                    published,
-                    audit,
-                    figure_citation(fig, numbers[fig.id], cff, prov, documents),
+        for item in part.body:
+            if isinstance(item, ReportFigure):
+                fig = item
+                copy_figure(fig, out_dir)
+                body.append(
+                    figure_section(
+                        fig, published, audit, figure_citation(fig, cff, prov, documents)
+                    )
                 )
-                for fig in nb.figures
-            ]
+            else:
+                body.append(item)
         body.append("</section>")
     body.append(
         '<section id="discrepancies" aria-labelledby="h-discrepancies">'
@@ -599,8 +850,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m analysis.tooling.report")
     parser.add_argument("--out", default="build/report/index.html")
+    parser.add_argument("--wave-dir", default=None, help="a wave edition to include")
     args = parser.parse_args(argv)
-    path = build_report(load_registry(), ROOT / args.out)
+    wave_dir = ROOT / args.wave_dir if args.wave_dir else None
+    path = build_report(load_registry(), ROOT / args.out, wave_dir)
     print(f"report written to {path.relative_to(ROOT)}")
     return 0
 

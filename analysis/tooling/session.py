@@ -1,33 +1,35 @@
 """What a notebook needs to behave the same in JupyterLab and in the build.
 
-Three conventions, one helper each (every notebook in ``notebooks/`` follows them):
+Three conventions, one helper each (:mod:`analysis.tooling.views` applies them for the
+report-section notebooks; any other notebook calls them directly):
 
 ``figures_dir`` parameter
-    The parameters cell declares ``figures_dir = None``. Exploring in JupyterLab then writes
-    figures to the scratch folder :data:`SCRATCH_FIGURES` (``build/scratch/figures/``,
-    ignored by git); only the build passes ``-p figures_dir figures``, so the committed
-    figures change only through ``make``. :func:`resolve_figures_dir` turns the parameter
-    into a folder.
+    The parameters cell declares ``figures_dir = ""``. Exploring in JupyterLab then writes
+    figures to ``build/scratch/<notebook>/`` (:data:`SCRATCH`, ignored by git); only the
+    build passes ``figures_dir`` (``figures`` for the published edition), so committed
+    figures change only through ``make``. :func:`figures_folder` turns the parameter into
+    a folder.
 Inputs the build makes
-    ``require_input(path, target="make all")`` returns the absolute path, or stops the
-    notebook with one line naming the missing file and the ``make`` target that builds it
-    (:class:`MissingInputError`; IPython shows no traceback for it).
+    ``require_input(path, "make all")`` returns the resolved path, or stops the notebook
+    with one line naming the missing file and the ``make`` target that builds it
+    (:class:`MissingInputError`; IPython and JupyterLab show it without a traceback).
 One display per figure
-    ``show_figure(fig, alt=spec.alt)`` ends a figure cell (never a bare ``fig``): it
-    displays the figure once as a PNG carrying its alt text, whatever matplotlib backend
-    the kernel has, and closes it so the inline backend does not show it a second time.
+    A figure is displayed once: as an object that renders itself (the section builders'
+    figures), or with ``show_figure(fig, alt=...)`` for a matplotlib figure, which shows
+    it as one PNG with its alt text whatever the kernel's backend and closes it so the
+    inline backend does not show it again. Never end a cell with a bare pyplot ``fig``.
 
->>> resolve_figures_dir(None) == SCRATCH_FIGURES
+>>> figures_folder("", "07_outlook") == SCRATCH / "07_outlook"
 True
->>> resolve_figures_dir("figures").relative_to(ROOT).as_posix()
+>>> figures_folder("figures", "07_outlook").relative_to(ROOT).as_posix()
 'figures'
 >>> require_input("pyproject.toml").name
 'pyproject.toml'
 >>> try:
-...     require_input("data/processed/nothing.parquet", target="make all")
+...     require_input("data/processed/nothing.parquet", "make all")
 ... except MissingInputError as err:
 ...     print(err)
-data/processed/nothing.parquet is missing: run `make all` in the repository root to build it
+data/processed/nothing.parquet is not built yet: run `make all` first
 """
 
 from __future__ import annotations
@@ -43,8 +45,9 @@ from analysis.paths import BUILD, ROOT
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-#: Where notebooks write figures when nobody passes ``figures_dir`` (exploring in the lab).
-SCRATCH_FIGURES: Path = BUILD / "scratch" / "figures"
+#: Where notebooks write figures when the build passes no ``figures_dir`` (exploring in the
+#: lab): ``build/scratch/<notebook>/``, which git ignores.
+SCRATCH: Path = BUILD / "scratch"
 
 
 class MissingInputError(AnalysisError, FileNotFoundError):
@@ -58,66 +61,61 @@ class MissingInputError(AnalysisError, FileNotFoundError):
         return [f"{type(self).__name__}: {self}"]
 
 
-def _display_path(path: Path) -> str:
-    try:
-        return path.relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
+def resolve(path: str | os.PathLike[str]) -> Path:
+    """A notebook path parameter resolved against the repository root (absolute kept).
+
+    >>> resolve("figures") == ROOT / "figures", resolve("/tmp").as_posix()
+    (True, '/tmp')
+    """
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
 
 
-def resolve_figures_dir(figures_dir: str | os.PathLike[str] | None) -> Path:
-    """The folder a notebook writes its figures to, created if needed.
+def figures_folder(figures_dir: str | os.PathLike[str] | None, notebook: str) -> Path:
+    """Where a notebook writes its figures: ``figures_dir`` when given, else scratch.
 
     Parameters
     ----------
     figures_dir : str, path-like or None
-        The notebook's ``figures_dir`` parameter. ``None`` (the default in every
-        parameters cell) means exploring: :data:`SCRATCH_FIGURES`. A relative path is taken
-        from the repository root (the build passes ``"figures"``); an absolute one as is.
+        The notebook's ``figures_dir`` parameter. Empty (the parameters cell's default) or
+        ``None`` means exploring: ``SCRATCH / notebook``. A relative path is taken from the
+        repository root (the build passes ``"figures"``); an absolute one as is.
+    notebook : str
+        The notebook's name, e.g. ``"07_outlook"`` (its scratch subfolder).
 
     Returns
     -------
     pathlib.Path
-        The absolute folder.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> target = Path(tempfile.mkdtemp()) / "out"
-    >>> resolve_figures_dir(target) == target, target.is_dir()
-    (True, True)
+        The absolute folder (not created: saving creates it).
     """
-    folder = SCRATCH_FIGURES if figures_dir is None else ROOT / Path(figures_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return resolve(figures_dir) if figures_dir else SCRATCH / notebook
 
 
-def require_input(path: str | os.PathLike[str], *, target: str = "make all") -> Path:
-    """Return ``ROOT / path``, or raise :class:`MissingInputError` naming ``target``.
+def require_input(path: str | os.PathLike[str], target: str = "make all") -> Path:
+    """``path`` resolved, or :class:`MissingInputError` naming the ``make`` target.
 
     Parameters
     ----------
     path : str or path-like
         The input, relative to the repository root (as notebook parameters are) or absolute.
     target : str, default "make all"
-        The command that builds it, e.g. ``"make all"`` or ``"make data/processed/x.parquet"``.
+        The command that builds it, e.g. ``"make all"`` or ``"make all WAVE=2026"``.
 
     Returns
     -------
     pathlib.Path
-        The absolute path of the existing input.
+        The resolved path of the existing file.
 
     Raises
     ------
     MissingInputError
-        If the file does not exist (a ``FileNotFoundError``).
+        If it is not a file (a ``FileNotFoundError``): one line, e.g.
+        ``data/processed/x.parquet is not built yet: run `make all` first``.
     """
-    full = ROOT / Path(path)
-    if not full.exists():
-        raise MissingInputError(
-            f"{_display_path(full)} is missing: run `{target}` in the repository root to build it"
-        )
-    return full
+    resolved = resolve(path)
+    if not resolved.is_file():
+        raise MissingInputError(f"{path} is not built yet: run `{target}` first")
+    return resolved
 
 
 def figure_png(fig: Figure, *, dpi: float | None = None) -> bytes:
@@ -136,7 +134,7 @@ def figure_png(fig: Figure, *, dpi: float | None = None) -> bytes:
 
 
 def show_figure(fig: Figure, *, alt: str | None = None) -> None:
-    """Display ``fig`` once in the notebook (with its alt text) and close it.
+    """Display a matplotlib figure once in the notebook (with its alt text) and close it.
 
     The PNG is drawn at twice the figure's resolution and shown at its size (sharp on
     high-density screens), independently of the kernel's matplotlib backend; closing the
@@ -146,11 +144,11 @@ def show_figure(fig: Figure, *, alt: str | None = None) -> None:
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        The figure (as returned by the :mod:`analysis.plot` chart functions).
+        The figure.
     alt : str, optional
-        Text alternative, e.g. the registry's ``spec.alt``; default the one attached to
-        the figure (:func:`analysis.plot.get_alt_text`). The executed notebook's HTML page
-        uses it as the image's ``alt``.
+        Text alternative; default the one attached to the figure
+        (:func:`analysis.plot.get_alt_text`). The executed notebook's HTML page uses it as
+        the image's ``alt``.
     """
     import matplotlib.pyplot as plt
 

@@ -1,0 +1,162 @@
+"""What a report-section notebook needs in three lines: its data, its figure texts, saving.
+
+Notebooks are views: a parameters cell, :func:`open_section`, one builder call, the figure
+and the computed sentences. Everything else (reading and validating the tables, labels,
+source lines, figure ids per edition, where figures go) happens here, tested without a
+kernel.
+
+>>> paths = example_paths()
+>>> section = open_section("07_outlook", edition="published", wave=2025, previous_wave=2024,
+...     estimates_path=paths["estimates"], comparisons_path=paths["comparisons"],
+...     items_path="data/raw/items.csv", documents_path="data/raw/documents.csv")
+>>> section.figure_id("fig-2025-07-optimism-by-sector")
+'fig-2025-07-optimism-by-sector'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.figures.base import Edition, SectionData, SectionResult, load_section_data
+from analysis.paths import BUILD, ROOT
+from analysis.tooling.registry import Notebook, load_registry
+
+#: Where figures go when a notebook runs without ``figures_dir`` (exploring in the lab):
+#: a scratch folder git ignores, so committed outputs change only through make.
+SCRATCH = BUILD / "scratch"
+
+
+def resolve(path: str | os.PathLike[str]) -> Path:
+    """A notebook path parameter resolved against the repository root."""
+    p = Path(path)
+    return p if p.is_absolute() else ROOT / p
+
+
+def require_input(path: str | os.PathLike[str], target: str = "make all") -> Path:
+    """``path`` resolved; a one-line error naming the make target when it is not built yet.
+
+    >>> require_input("no/such/file.parquet", "make all")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no/such/file.parquet is not built yet: run `make all` first
+    """
+    resolved = resolve(path)
+    if not resolved.is_file():
+        raise FileNotFoundError(f"{path} is not built yet: run `{target}` first")
+    return resolved
+
+
+def figures_folder(figures_dir: str, notebook: str) -> Path:
+    """Where to write figures: ``figures_dir`` when the build passes one, else scratch."""
+    if figures_dir:
+        return resolve(figures_dir)
+    return SCRATCH / notebook
+
+
+def _labels(items_path: str) -> dict[str, str]:
+    if not items_path:
+        return {}
+    items = pd.read_csv(require_input(items_path), dtype=str, keep_default_na=False)
+    return dict(zip(items["item_id"], items["short_label"], strict=True))
+
+
+@dataclass
+class Section:
+    """An opened section: the builder's data, the registry entry and where figures go."""
+
+    notebook: Notebook
+    data: SectionData
+    edition: Edition
+    figures_dir: Path
+
+    def figure_id(self, registry_id: str) -> str:
+        """The id of a registry figure in this edition."""
+        return self._figure(registry_id).id_for(self.edition.value, self.data.wave)
+
+    def text(self, registry_id: str) -> dict[str, Any]:
+        """Builder keyword arguments of a figure: its id in this edition and its templates."""
+        fig = self._figure(registry_id)
+        return {"figure_id": self.figure_id(registry_id), **fig.text()}
+
+    def save(self, result: SectionResult) -> SectionResult:
+        """Write every figure of ``result`` into the figures folder; return ``result``."""
+        result.save(self.figures_dir)
+        return result
+
+    def _figure(self, registry_id: str):
+        for fig in self.notebook.figures:
+            if fig.id == registry_id:
+                return fig
+        raise KeyError(f"{registry_id!r} is not a figure of {self.notebook.name}")
+
+
+def _source_line(notebook: Notebook, edition: Edition, provenance: dict, documents: str) -> str:
+    if edition is Edition.PUBLISHED and documents:
+        docs = pd.read_csv(require_input(documents), dtype=str).set_index("doc_id")
+        names = [
+            str(docs.at[d, "title"])
+            for fig in notebook.figures
+            for d in fig.sources
+            if d in docs.index
+        ]
+        names = list(dict.fromkeys(names))
+        return "Source: " + ("; ".join(names) if names else "WIG survey documents") + ", from WIG"
+    files = ", ".join(s["file"] for s in provenance.get("sources", []))
+    kind = "SYNTHETIC export" if provenance.get("synthetic") else "respondent-level export"
+    return f"Source: State of Cross-Sector Collaboration survey, {kind} ({files})"
+
+
+def open_section(
+    notebook: str,
+    *,
+    edition: str,
+    wave: int,
+    previous_wave: int | None,
+    estimates_path: str,
+    comparisons_path: str,
+    items_path: str,
+    figures_dir: str = "",
+    provenance_path: str = "",
+    documents_path: str = "",
+    level: float = 0.95,
+    alpha: float = 0.05,
+) -> Section:
+    """Read a section's tables and registry entry for one edition.
+
+    Parameters are the notebook's own (papermill) parameters; relative paths are taken
+    from the repository root, and a table that is not built yet gives a one-line error
+    naming the make target.
+    """
+    registry = load_registry()
+    nb = registry.notebook(notebook)
+    ed = Edition(edition)
+    provenance: dict = {}
+    if provenance_path:
+        provenance = json.loads(require_input(provenance_path).read_text(encoding="utf-8"))
+    data = load_section_data(
+        require_input(estimates_path),
+        require_input(comparisons_path) if comparisons_path else None,
+        _labels(items_path),
+        wave=int(wave),
+        previous_wave=None if previous_wave in (None, "") else int(previous_wave),
+        level=float(level),
+        alpha=float(alpha),
+        edition=ed,
+        synthetic=bool(provenance.get("synthetic", False)),
+        source=_source_line(nb, ed, provenance, documents_path),
+    )
+    return Section(nb, data, ed, figures_folder(figures_dir, notebook))
+
+
+def example_paths() -> dict[str, str]:
+    """Committed printed-number tables, for examples and tests."""
+    return {
+        "estimates": "data/processed/estimates_published.parquet",
+        "comparisons": "data/processed/comparisons_published.parquet",
+    }
