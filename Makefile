@@ -251,6 +251,7 @@ $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv &: $(WAVE_DIR)/params/PREVIOU
 		--log $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv
 
 $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS \
+		$(WAVE_DIR)/params/CODEBOOK $(WAVE_DIR)/params/QUESTIONNAIRE \
 		$(WAVE_DIR)/params/WEIGHTING $(WAVE_DIR)/params/PREVIOUS_WAVE build/params/LEVEL \
 		build/params/ALPHA $(PACKAGE_SRC) $(ENV_STAMP) Makefile
 	$(PY) -m analysis.estimates.wave build --wave $(WAVE) \
@@ -258,6 +259,7 @@ $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS 
 		$(if $(WAVE_CLEAN_PREVIOUS),--previous $(WAVE_CLEAN_PREVIOUS) \
 			--previous-log $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv) \
 		--targets $(TARGETS) --scheme $(WEIGHTING) --level $(LEVEL) --alpha $(ALPHA) \
+		--codebook $(CODEBOOK) $(if $(QUESTIONNAIRE),--questionnaire $(QUESTIONNAIRE)) \
 		--out-dir $(WAVE_DIR)/data
 
 ##@ Figures and report
