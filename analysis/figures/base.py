@@ -343,6 +343,18 @@ class FigureOutput:
 
         return save_figure(self.figure, Path(folder) / self.id, self.plotted, alt_text=self.alt)
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """The PNG with its alt text, and the filled texts as metadata ``figure``.
+
+        The executed notebook's HTML page uses the alt text; the report takes the figure's
+        title, subtitle and alt text (filled from the findings) from ``figure``.
+        """
+        texts = {"id": self.id, "title": self.title, "subtitle": self.subtitle, "alt": self.alt}
+        return (
+            {"image/png": self._repr_png_(), "text/plain": f"{self.id}: {self.title}"},
+            {"image/png": {"alt": self.alt}, "figure": texts},
+        )
+
     def _repr_png_(self) -> bytes:
         import matplotlib as mpl
 

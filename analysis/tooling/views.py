@@ -16,7 +16,6 @@ kernel.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,39 +23,17 @@ from typing import Any
 import pandas as pd
 
 from analysis.figures.base import Edition, SectionData, SectionResult, load_section_data
-from analysis.paths import BUILD, ROOT
 from analysis.tooling.registry import Notebook, load_registry
 
-#: Where figures go when a notebook runs without ``figures_dir`` (exploring in the lab):
-#: a scratch folder git ignores, so committed outputs change only through make.
-SCRATCH = BUILD / "scratch"
-
-
-def resolve(path: str | os.PathLike[str]) -> Path:
-    """A notebook path parameter resolved against the repository root."""
-    p = Path(path)
-    return p if p.is_absolute() else ROOT / p
-
-
-def require_input(path: str | os.PathLike[str], target: str = "make all") -> Path:
-    """``path`` resolved; a one-line error naming the make target when it is not built yet.
-
-    >>> require_input("no/such/file.parquet", "make all")
-    Traceback (most recent call last):
-    ...
-    FileNotFoundError: no/such/file.parquet is not built yet: run `make all` first
-    """
-    resolved = resolve(path)
-    if not resolved.is_file():
-        raise FileNotFoundError(f"{path} is not built yet: run `{target}` first")
-    return resolved
-
-
-def figures_folder(figures_dir: str, notebook: str) -> Path:
-    """Where to write figures: ``figures_dir`` when the build passes one, else scratch."""
-    if figures_dir:
-        return resolve(figures_dir)
-    return SCRATCH / notebook
+# The notebook conventions (scratch figures folder, one-line missing-input error) live in
+# analysis.tooling.session; re-exported here for the notebooks that import them from views.
+from analysis.tooling.session import (  # noqa: F401
+    SCRATCH,
+    MissingInputError,
+    figures_folder,
+    require_input,
+    resolve,
+)
 
 
 def _labels(items_path: str) -> dict[str, str]:
