@@ -128,7 +128,45 @@ def open_section(
         synthetic=bool(provenance.get("synthetic", False)),
         source=_source_line(nb, ed, provenance, documents_path),
     )
+    check_built_at(data, level=float(level), alpha=float(alpha))
     return Section(nb, data, ed, figures_folder(figures_dir, notebook))
+
+
+class ParameterMismatchError(ValueError):
+    """A notebook parameter differs from the value its tables were built with."""
+
+
+def check_built_at(data: SectionData, *, level: float, alpha: float) -> None:
+    """Refuse a ``level``/``alpha`` other than the one the tables were computed at.
+
+    Intervals and tests are computed by the build (``make all LEVEL=...``); a notebook
+    parameter alone cannot change them, so a different value would only change the words
+    (a "99%" label on a 95% interval). The error says which make command rebuilds them.
+
+    >>> from analysis.figures.base import example_estimates
+    >>> data = SectionData(estimates=example_estimates(), comparisons=None, labels={},
+    ...                    wave=2025, previous_wave=2024)
+    >>> try:
+    ...     check_built_at(data, level=0.99, alpha=0.01)
+    ... except ParameterMismatchError as err:
+    ...     print(str(err)[:70])
+    the estimates were built at level 0.95, not 0.99: rebuild them with `m
+    """
+    levels = sorted(set(data.estimates["level"].dropna()))
+    if levels and any(abs(lv - level) > 1e-9 for lv in levels):
+        built = ", ".join(f"{lv:g}" for lv in levels)
+        raise ParameterMismatchError(
+            f"the estimates were built at level {built}, not {level:g}: rebuild them with "
+            f"`make all LEVEL={level:g}` (then run the notebook again)"
+        )
+    comp = data.comparisons
+    alphas = sorted(set(comp["alpha"].dropna())) if comp is not None and len(comp) else []
+    if alphas and any(abs(a - alpha) > 1e-9 for a in alphas):
+        built = ", ".join(f"{a:g}" for a in alphas)
+        raise ParameterMismatchError(
+            f"the comparisons were built at alpha {built}, not {alpha:g}: rebuild them with "
+            f"`make all ALPHA={alpha:g}` (then run the notebook again)"
+        )
 
 
 def example_paths() -> dict[str, str]:
