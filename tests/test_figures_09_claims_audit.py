@@ -96,6 +96,7 @@ def test_default_forest_draws_every_tested_claim_with_its_flip_point(section_dat
         text.verdict_label(v, alpha=0.05) for v in dict.fromkeys(p["verdict"].map(Verdict))
     ]
     drawn = figure_texts(fig.figure)
+    assert "c04 communication: 7% → 12%\nNewcombe · holds up to DEFF 1.084" in drawn
     assert "Newcombe hybrid score (independent samples)" in drawn
     assert "Wald paired (two options, same respondents" in drawn
     plt.close(fig.figure)

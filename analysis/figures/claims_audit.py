@@ -291,6 +291,7 @@ def build(
     }
     for column, series in extra.items():
         plotted[column] = np.asarray(series)
+    plotted["label"] = plotted["label"].str.replace("\n", " · ")  # one line per CSV row
     values["values_text"] = "; ".join(
         f"{claim_words(r)}, {d} points, {text.verdict_words(r.verdict, alpha=alpha)}, "
         f"{flip_words(r.verdict, r.flip_deff, r.flip_deff_low, deff=deff)}"

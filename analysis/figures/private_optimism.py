@@ -74,12 +74,17 @@ def verdict_for(diff: float, p_value: float, *, alpha: float, claimed: Direction
 
 @dataclass(frozen=True)
 class Base:
-    """One base the section marks: a key, its words and the nominal base per wave."""
+    """One base the section marks: a key, its words, a short role and the base per wave."""
 
     key: str
     words: str
-    mark: str
+    role: str
     n: int
+
+    @property
+    def mark(self) -> str:
+        """Short label: ``n=68 assumed``."""
+        return f"n={self.n} {self.role}"
 
 
 def p_by_base(pct_a: float, pct_b: float, n, *, deff: float, level: float) -> pd.DataFrame:
@@ -244,22 +249,28 @@ def build(
     n_all = None if all_cell is None else int(all_cell.n)
     composition = None if n_all is None else composition_minimum(data, later, n_all)
     assumed = "assumed" if cell_a.base_kind == BaseKind.ASSUMED.value else "stated"
-    bases = [Base("sector", f"the {assumed} sector base", f"n={n_sector} {assumed}", n_sector)]
+    bases = [Base("sector", f"the {assumed} sector base", assumed, n_sector)]
     if composition is not None:
         bases.append(
             Base(
                 "composition",
                 f"the smallest {group_label(GROUP).lower()} base the {later} figures allow "
                 f"if all leaders' '{data.label(composition[1])}' is the sector mean",
-                f"n={composition[0]} bound",
+                "bound",
                 composition[0],
             )
         )
     if n_all is not None:
-        bases.append(Base("all", "the whole-sample base", f"n={n_all} all leaders", n_all))
+        bases.append(Base("all", "the whole-sample base", "all leaders", n_all))
     bases.sort(key=lambda b: b.n)
 
     at_bases = p_by_base(pct_a, pct_b, [b.n for b in bases], deff=deff, level=level)
+    ours = float(at_bases["p_value"].iloc[[b.key for b in bases].index("sector")])
+    if not math.isclose(ours, float(comp.p_value), rel_tol=1e-6):
+        raise ValueError(
+            f"the comparisons table gives p = {float(comp.p_value):.6g} at the assumed base, "
+            f"this section {ours:.6g}: the tables were made at other bases or design effect"
+        )
     mdds = mdd_at(p_b, [b.n for b in bases], deff=deff, alpha=alpha, power=power)
     found_bases = {
         b.key: {
@@ -339,7 +350,7 @@ BASE_LINE = "Bases: equal in both waves, assumed (neither wave's {group}-sector 
 def _p_figure(data, findings, bases, values, spec, provenance) -> FigureOutput:
     from analysis.plot import pvalue_curve
 
-    top = max(400, 2 * max(b.n for b in bases))
+    top = max(400, 2 * max(b.n for b in bases), math.ceil(1.25 * (findings["n_stable"] or 0)))
     grid = p_by_base(
         round(100 * findings["to"], 6),
         round(100 * findings["from"], 6),
@@ -356,7 +367,7 @@ def _p_figure(data, findings, bases, values, spec, provenance) -> FigureOutput:
         curve="group_id",
         n="n1",
         alpha=findings["alpha"],
-        marks={b.mark: b.n for b in bases},
+        marks={f"n={b.n}": b.n for b in bases},  # roles in the footer: labels stay short
         base=BASE_LINE.format(group=group_label(GROUP).lower()),
         note=[*_notes(findings, bases), *data_note(data)],
     )
