@@ -35,7 +35,7 @@ from analysis.audit.claims import AUDIT_COLUMNS, SUMMARY_COLUMNS
 from analysis.errors import DataValidationError
 from analysis.figures import text
 from analysis.figures.base import FigureOutput, SectionData, SectionResult, data_note, fill
-from analysis.vocab import ComparisonKind, Verdict
+from analysis.vocab import ComparisonKind, Verdict, canonical_float
 
 #: The interval each kind of comparison is drawn with (the audit's methods, by kind).
 INTERVAL_NAMES: dict[ComparisonKind, str] = {
@@ -107,6 +107,23 @@ def claims_tested(audit: pd.DataFrame) -> pd.DataFrame:
     """The claims with a test: a p-value, a difference and its interval (register order)."""
     keep = audit[["p_value", "diff", "ci_low", "ci_high"]].notna().all(axis=1)
     return audit[keep]
+
+
+def canonical_table(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every float column through :func:`analysis.vocab.canonical_float`.
+
+    The plotted tables are written as CSV beside each figure; values computed here (p-values,
+    MDDs, points = 100 x proportions) are rounded to the project's float policy so the same
+    build writes the same bytes on any CPU.
+
+    >>> float(canonical_table(pd.DataFrame({"x": [29.138943610000002], "s": ["a"]}))["x"][0])
+    29.13894361
+    """
+    out = table.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(canonical_float).astype(float)
+    return out
 
 
 def summary(audit: pd.DataFrame) -> pd.DataFrame:
@@ -292,6 +309,7 @@ def build(
     for column, series in extra.items():
         plotted[column] = np.asarray(series)
     plotted["label"] = plotted["label"].str.replace("\n", " · ")  # one line per CSV row
+    plotted = canonical_table(plotted)
     values["values_text"] = "; ".join(
         f"{claim_words(r)}, {d} points, {text.verdict_words(r.verdict, alpha=alpha)}, "
         f"{flip_words(r.verdict, r.flip_deff, r.flip_deff_low, deff=deff)}"

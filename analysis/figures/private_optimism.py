@@ -36,6 +36,7 @@ import pandas as pd
 from analysis.audit.claims import MDD_POWER
 from analysis.figures import text
 from analysis.figures.base import FigureOutput, SectionData, SectionResult, data_note, fill
+from analysis.figures.claims_audit import canonical_table
 from analysis.source.published import printed_decimals
 from analysis.stats.proportions import (
     compare_independent,
@@ -371,6 +372,7 @@ def _p_figure(data, findings, bases, values, spec, provenance) -> FigureOutput:
         base=BASE_LINE.format(group=group_label(GROUP).lower()),
         note=[*_notes(findings, bases), *data_note(data)],
     )
+    plotted = canonical_table(plotted)
     values = {
         **values,
         "values_text": "; ".join(
@@ -421,6 +423,7 @@ def _mdd_figure(data, findings, bases, values, spec, provenance) -> FigureOutput
     plotted["n"] = table["n"].to_numpy()
     plotted["n_eff"] = table["n_eff"].to_numpy()
     plotted["printed_drop"] = 100 * drop
+    plotted = canonical_table(plotted)
     values = {
         **values,
         "values_text": "; ".join(f"{r.label}: {r.display_text}" for r in plotted.itertuples()),
