@@ -316,7 +316,7 @@ bench: ## Benchmark raking against peer packages (own venv in build/bench-venv)
 
 .PHONY: bench-build
 bench-build: $(ENV_STAMP) ## Time warm `make all`, no-op `make all` and `make test` (medians)
-	bash benchmarks/build_times.sh
+	$(PY) benchmarks/build_times.py
 
 .PHONY: r-fixtures
 r-fixtures: ## Regenerate R `survey` reference fixtures (needs: apt-get install r-base-core r-cran-survey)

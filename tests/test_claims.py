@@ -23,11 +23,10 @@ from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import power_proportions_2indep, proportions_ztest
 
-from analysis import paths
+from analysis import paths, text
 from analysis.audit import claims as cl
 from analysis.audit.codes import ChangeCheck, Note, Untestable
 from analysis.errors import DataValidationError
-from analysis.figures import text
 from analysis.io import sha256_file
 from analysis.source.published import load_claims, load_published
 from analysis.vocab import COMPARISON_COLUMNS, ComparisonKind, Verdict
