@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
+from analysis import text
 from analysis.audit.claims import Bases, audit_claims
 from analysis.errors import DataValidationError
 from analysis.figures import claims_audit as ca
-from analysis.figures import text
 from analysis.paths import DATA_RAW
 from analysis.source.published import load_claims, load_published
 from analysis.tooling.registry import load_registry

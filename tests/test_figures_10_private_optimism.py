@@ -20,8 +20,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 from statsmodels.stats.proportion import power_proportions_2indep, proportions_ztest
 
+from analysis import text
 from analysis.figures import private_optimism as po
-from analysis.figures import text
 from analysis.figures.base import SectionData
 from analysis.plot import SECTOR_STYLE
 from analysis.stats.proportions import min_n_significant

@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import text
 from analysis.audit.claims import AUDIT_COLUMNS, SUMMARY_COLUMNS
 from analysis.errors import DataValidationError
-from analysis.figures import text
 from analysis.figures.base import FigureOutput, SectionData, SectionResult, data_note, fill
 from analysis.vocab import ComparisonKind, Verdict, canonical_float
 

@@ -15,7 +15,7 @@ depends on an assumption. Two figures:
   observed effect, which only restates the p-value.)
 
 Every verdict is derived from the p-value and alpha (:func:`verdict_for`), every word from
-:mod:`analysis.figures.text`.
+:mod:`analysis.text`.
 
 >>> verdict_for(-0.13, 0.0019, alpha=0.05), verdict_for(-0.13, 0.134, alpha=0.05)
 (<Verdict.SUPPORTED: 'supported'>, <Verdict.NOT_DISTINGUISHABLE: 'not_distinguishable'>)
@@ -33,8 +33,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import text
 from analysis.audit.claims import MDD_POWER
-from analysis.figures import text
 from analysis.figures.base import FigureOutput, SectionData, SectionResult, data_note, fill
 from analysis.figures.claims_audit import canonical_table
 from analysis.source.published import printed_decimals
