@@ -141,7 +141,8 @@ REPORT := build/report/index.html
 WAVE_CLEAN := $(WAVE_DIR)/data/respondents_$(WAVE).parquet
 WAVE_CLEAN_PREVIOUS := $(if $(strip $(PREVIOUS_RESPONSES)),$(WAVE_DIR)/data/respondents_$(PREVIOUS_WAVE).parquet)
 WAVE_DATA := $(WAVE_DIR)/data/estimates.parquet $(WAVE_DIR)/data/comparisons.parquet \
-	$(WAVE_DIR)/data/weights.parquet $(WAVE_DIR)/data/weighting.json $(WAVE_DIR)/data/provenance.json
+	$(WAVE_DIR)/data/weights.parquet $(WAVE_DIR)/data/weighting.json $(WAVE_DIR)/data/provenance.json \
+	$(WAVE_DIR)/data/banner.csv
 NOTEBOOK_TARGETS := $(PUBLISHED_NOTEBOOKS) $(PUBLISHED_FIGURES) \
 	$(RESPONDENTS_NOTEBOOKS) $(RESPONDENTS_FIGURES)
 .PRECIOUS: $(NOTEBOOK_TARGETS)

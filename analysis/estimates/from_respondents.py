@@ -111,6 +111,7 @@ from analysis.vocab import (
     Status,
     Verdict,
     canonical_float,
+    dk_column,
     top_column,
 )
 from analysis.weighting.targets import (
@@ -125,7 +126,6 @@ from analysis.weighting.targets import (
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "DK_SUFFIX",
     "DONT_KNOW_OPTIONS",
     "WeightedWave",
     "all_pairs",
@@ -133,28 +133,16 @@ __all__ = [
     "compare_groups",
     "compare_items",
     "compare_waves",
-    "dk_column",
     "estimate_wave",
     "item_ids",
     "verdict_for",
     "weight_wave",
 ]
 
-#: Suffix of the optional "answered Don't know" indicator (``<item_id>__dk``: 1, 0 or blank).
-DK_SUFFIX = "__dk"
 #: ``exclude``: "Don't know" answers are out of the base (default); ``include``: in it.
 DONT_KNOW_OPTIONS = ("exclude", "include")
 #: Document of respondent-level rows (the estimates table's ``document`` column).
 DOCUMENT = "respondents"
-
-
-def dk_column(item_id: str) -> str:
-    """Name of the optional "answered Don't know" column of ``item_id``.
-
-    >>> dk_column("optimism")
-    'optimism__dk'
-    """
-    return f"{item_id}{DK_SUFFIX}"
 
 
 def item_ids(clean: pd.DataFrame) -> list[str]:

@@ -10,12 +10,15 @@ each wave to its own targets, and writes into ``--out-dir``:
     The weighting diagnostics per wave (design effect, effective n, iterations...).
 ``estimates.{csv,parquet}`` and ``comparisons.{csv,parquet}``
     The two shared tables of :mod:`analysis.vocab` (canonical floats).
+``banner.csv``
+    Every item by sector: weighted percentages with design-based significance letters and
+    each item's unweighted, weighted and effective bases (``analysis.stats.banner``).
 ``provenance.json``
     Waves, the exports (file name, SHA-256, SYNTHETIC or not, from the cleaning logs), the
     targets file and scheme: what every figure of the edition states as its source.
 
 >>> sorted(OUTPUTS)
-['comparisons', 'estimates', 'provenance', 'weighting', 'weights']
+['banner', 'comparisons', 'estimates', 'provenance', 'weighting', 'weights']
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.estimates import schema
-from analysis.io import sha256_file, write_parquet, write_text
+from analysis.io import sha256_file, write_csv, write_parquet, write_text
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ OUTPUTS = {
     "estimates": "estimates.parquet",
     "comparisons": "comparisons.parquet",
     "provenance": "provenance.json",
+    "banner": "banner.csv",
 }
 
 
@@ -64,6 +68,7 @@ class Edition:
     diagnostics: dict
     estimates: pd.DataFrame
     comparisons: pd.DataFrame
+    banner: pd.DataFrame | None = None
 
 
 def build_edition(
@@ -145,11 +150,20 @@ def build_edition(
             ),
         )  # fmt: skip
     comparisons = pd.concat(parts, ignore_index=True) if parts else schema.empty_comparisons()
+    from analysis.stats.banner import banner as make_banner
+    from analysis.vocab import TOP_SUFFIX
+
+    design = waves[later].design
+    columns = [c for c in design.data.columns if c.endswith(TOP_SUFFIX)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # low bases are flagged in the table
+        table = make_banner(design, columns, by=SECTOR, columns=sectors, alpha=alpha)
     return Edition(
         pd.concat(weights, ignore_index=True),
         diagnostics,
         schema.validate_estimates(estimates, name="wave estimates"),
         schema.validate_comparisons(comparisons, name="wave comparisons"),
+        schema.canonical(table),
     )
 
 
@@ -216,6 +230,8 @@ def build_wave(
             json.dumps(result.diagnostics, indent=2, sort_keys=True) + "\n",
         ),
     }
+    if result.banner is not None:
+        written["banner"] = write_csv(result.banner, out_dir / "banner.csv")
     schema.write(result.estimates, out_dir / "estimates")
     schema.write(result.comparisons, out_dir / "comparisons")
     written["estimates"] = out_dir / OUTPUTS["estimates"]

@@ -38,6 +38,7 @@ multiplicity correction **within each row** (item): Holm (default), Benjamini-Ho
 from __future__ import annotations
 
 import logging
+import os
 import string
 import warnings
 from collections.abc import Mapping, Sequence
@@ -57,7 +58,7 @@ from analysis.stats.design import (
 from analysis.stats.disclosure import SUPPRESS_N, atom_bases, suppression_reasons
 from analysis.stats.proportions import adjust_pvalues, pairwise_proportions
 from analysis.text import status_words
-from analysis.vocab import TOP_SUFFIX, Status
+from analysis.vocab import DK_SUFFIX, TOP_SUFFIX, Status
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,6 @@ ADJUST_METHODS: dict[str, str | None] = {
     "none": None,
 }
 TOTAL = "Total"
-#: Suffix of the optional "answered Don't know" column (``<item_id>__dk``), as the producer's.
-DK_SUFFIX = "__dk"
 #: Atom of respondents whose ``by`` value is blank (they are in the Total only).
 MISSING_ATOM = "(missing)"
 
@@ -409,10 +408,31 @@ def _base_text(kind: str, value: object) -> str:
     return f"{float(value):.1f}" if kind == "n_weighted" else f"{float(value):.0f}"
 
 
+def read_banner(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A banner written as CSV by the build, with its letters and significance as text.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = f.write_text("item,column,letter,n,estimate,sig\\n"
+    ...                  "q1,a,A,10,0.5,\\nq1,Total,,20,0.4,\\n")
+    >>> read_banner(f)[["column", "letter", "sig"]].values.tolist()
+    [['a', 'A', ''], ['Total', '', '']]
+    """
+    text_columns = {c: str for c in ("item", "column", "letter", "sig", "status", "method")}
+    table = pd.read_csv(
+        path, dtype=text_columns, keep_default_na=False, na_values={"estimate": [""]}
+    )
+    for column in ("estimate", "se", "n", "n_weighted", "n_eff"):
+        if column in table.columns:
+            table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table
+
+
 def format_banner(
     table: pd.DataFrame,
     decimals: int = 0,
     bases: Sequence[str] = ("n", "n_weighted", "n_eff"),
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Lay a tidy banner out wide: each item's row of cells ``"62% B"``, then its bases.
 
@@ -425,6 +445,8 @@ def format_banner(
     bases : sequence of {"n", "n_weighted", "n_eff"}
         Base rows under each item (the item's own bases in each column; those the table
         has): unweighted, weighted and effective.
+    labels : mapping, optional
+        Item id -> label for the row names (``<item>__top`` columns are named by their item).
 
     Returns
     -------
@@ -445,6 +467,10 @@ def format_banner(
     unknown = [b for b in bases if b not in BASE_ROWS]
     if unknown:
         raise ValueError(f"bases {unknown} are not in {list(BASE_ROWS)}")
+    if labels:
+        item = table["item"].astype(str)
+        names = item.str.removesuffix(TOP_SUFFIX).map(lambda i: labels.get(i))
+        table = table.assign(item=names.fillna(item))
     keys = list(table[["column", "letter"]].drop_duplicates().itertuples(index=False))
     heads = [f"{k.letter}: {k.column}" if k.letter else str(k.column) for k in keys]
     threshold = table.attrs.get("suppress_n", SUPPRESS_N)
