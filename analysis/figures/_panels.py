@@ -51,6 +51,8 @@ STATUS_NOTES: dict[str, str] = {
     Status.BOUND.value: "only a bound is printed: no bar, no interval",
     Status.RANGE.value: "only a range is printed: no bar",
 }
+#: Statuses whose footer line names the rows (they are few and each needs reading).
+NAMED_STATUSES = frozenset({Status.APPROXIMATE.value, Status.BOUND.value, Status.RANGE.value})
 
 
 def section_rows(
@@ -70,7 +72,15 @@ def section_rows(
 def status_note(rows: pd.DataFrame, edition: Edition) -> str:
     """One footer line explaining the placeholders among ``rows`` ("" when none)."""
     kinds = list(dict.fromkeys(rows["estimate_status"]))
-    parts = [STATUS_NOTES[k] for k in kinds if k in STATUS_NOTES]
+    parts = []
+    for kind in kinds:
+        if kind not in STATUS_NOTES:
+            continue
+        if kind in NAMED_STATUSES:
+            labels = list(dict.fromkeys(rows.loc[rows["estimate_status"] == kind, "label"]))
+            parts.append(f"{', '.join(labels)}: {STATUS_NOTES[kind]}")
+        else:
+            parts.append(STATUS_NOTES[kind])
     if Status.ABSENT.value in kinds:
         parts.append(
             "'not printed': the documents print no number for it"
