@@ -127,7 +127,7 @@ def test_published_edition_draws_the_printed_numbers_and_the_audits_verdicts(sec
 
 @pytest.mark.parametrize(
     ("level", "deff", "base_all"),
-    [(0.90, 1.0, 274), (0.99, 1.5, 274), (0.95, 1.0, 150), (0.95, 1.08, 400), (0.90, 2.0, 200)],
+    [(0.90, 1.0, 274), (0.99, 1.5, 274), (0.95, 1.5, 150)],
 )
 def test_ranking_verdicts_follow_the_p_range_and_alpha(section_data, level, deff, base_all):
     data, ranking = published(section_data, level=level, deff=deff, base_all=base_all)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.estimates.schema import canonical
 from analysis.figures import text
 from analysis.figures.base import Edition, SectionData, plot_rows
 from analysis.vocab import (
@@ -454,8 +455,17 @@ def grouped_values_text(plotted: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
-def with_cells(plotted: pd.DataFrame, rows: pd.DataFrame, on: Sequence[str]) -> pd.DataFrame:
-    """The plotted table with each row's ``item_id`` and ``estimate_status`` (provenance)."""
-    extra = rows[[*on, "item_id", "estimate_status"]].drop_duplicates(list(on))
-    keep = [c for c in plotted.columns if c not in ("item_id", "estimate_status")]
-    return plotted[keep].merge(extra, on=list(on), how="left")
+def with_cells(
+    plotted: pd.DataFrame,
+    rows: pd.DataFrame,
+    on: Sequence[str],
+    columns: Sequence[str] = ("item_id", "estimate_status"),
+) -> pd.DataFrame:
+    """The plotted table with each row's ``item_id`` and ``estimate_status`` (provenance).
+
+    Floats go through :func:`analysis.vocab.canonical_float` (the CSV beside the figure
+    says 58.6, not 58.599999999999994).
+    """
+    extra = rows[[*on, *columns]].drop_duplicates(list(on))
+    keep = [c for c in plotted.columns if c not in columns]
+    return canonical(plotted[keep].merge(extra, on=list(on), how="left"))

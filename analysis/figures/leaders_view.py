@@ -424,9 +424,11 @@ def _contrasts(data, wave, figures, values) -> tuple[FigureOutput, dict, list[st
         groups=drawn_groups,
         order="given",
     )
-    extra = drawn_rows[["label", "group_id", "item_id", "estimate_status", "source_group"]]
-    plotted = plotted.drop(columns=["item_id", "estimate_status"], errors="ignore").merge(
-        extra, on=["label", "group_id"], how="left"
+    plotted = with_cells(
+        plotted,
+        drawn_rows,
+        ["label", "group_id"],
+        columns=("item_id", "estimate_status", "source_group"),
     )
     values = values | {
         "values_text": grouped_values_text(plotted),
