@@ -243,6 +243,7 @@ $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv &: $(WAVE_DIR)/params/PREVIOU
 		--log $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv
 
 $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS \
+		$(WAVE_DIR)/params/CODEBOOK $(WAVE_DIR)/params/QUESTIONNAIRE \
 		$(WAVE_DIR)/params/WEIGHTING $(WAVE_DIR)/params/PREVIOUS_WAVE build/params/LEVEL \
 		build/params/ALPHA $(PACKAGE_SRC) $(ENV_STAMP) Makefile
 	$(PY) -m analysis.estimates.wave build --wave $(WAVE) \
@@ -250,6 +251,7 @@ $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS 
 		$(if $(WAVE_CLEAN_PREVIOUS),--previous $(WAVE_CLEAN_PREVIOUS) \
 			--previous-log $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv) \
 		--targets $(TARGETS) --scheme $(WEIGHTING) --level $(LEVEL) --alpha $(ALPHA) \
+		--codebook $(CODEBOOK) $(if $(QUESTIONNAIRE),--questionnaire $(QUESTIONNAIRE)) \
 		--out-dir $(WAVE_DIR)/data
 
 ##@ Figures and report
@@ -316,7 +318,7 @@ bench: ## Benchmark raking against peer packages (own venv in build/bench-venv)
 
 .PHONY: bench-build
 bench-build: $(ENV_STAMP) ## Time warm `make all`, no-op `make all` and `make test` (medians)
-	bash benchmarks/build_times.sh
+	$(PY) benchmarks/build_times.py
 
 .PHONY: r-fixtures
 r-fixtures: ## Regenerate R `survey` reference fixtures (needs: apt-get install r-base-core r-cran-survey)

@@ -30,7 +30,7 @@ suffix        meaning
 ============  =====================================================================
 
 Verdicts and statuses are :class:`enum.StrEnum` members: stored as their value, compared
-as members, and turned into words by :mod:`analysis.figures.text` only.
+as members, and turned into words by :mod:`analysis.text` only.
 
 >>> Verdict("supported") is Verdict.SUPPORTED
 True
@@ -142,7 +142,7 @@ class ComparisonKind(StrEnum):
 
 
 class Verdict(StrEnum):
-    """The outcome of testing a claim or a comparison (words: ``analysis.figures.text``)."""
+    """The outcome of testing a claim or a comparison (words: ``analysis.text``)."""
 
     #: Significant at alpha in the claimed direction.
     SUPPORTED = "supported"

@@ -23,11 +23,10 @@ from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import power_proportions_2indep, proportions_ztest
 
-from analysis import paths
+from analysis import paths, text
 from analysis.audit import claims as cl
 from analysis.audit.codes import ChangeCheck, Note, Untestable
 from analysis.errors import DataValidationError
-from analysis.figures import text
 from analysis.io import sha256_file
 from analysis.source.published import load_claims, load_published
 from analysis.vocab import COMPARISON_COLUMNS, ComparisonKind, Verdict
@@ -81,11 +80,13 @@ def test_default_deff_is_the_kish_deff_of_the_projects_weighting():
     from analysis.respondents.clean import DEFAULT_RESPONSES, clean_responses
     from analysis.respondents.codebook import load_codebook
     from analysis.respondents.ingest import read_export
-    from analysis.weighting.rake import kish_design_effect, load_targets, rake
+    from analysis.weighting.rake import kish_design_effect, rake
+    from analysis.weighting.targets import load_targets
 
     codebook = load_codebook()
     clean, _ = clean_responses(read_export(DEFAULT_RESPONSES[2025], codebook, wave=2025), codebook)
-    weights = rake(clean, load_targets("equal_sectors")).weights
+    margins = load_targets(paths.WEIGHTING_TARGETS, "equal_sectors", wave=2025).margins
+    weights = rake(clean, margins).weights
     kish = kish_design_effect(weights)
     # Kish (1965): n sum(w^2) / (sum w)^2, by hand
     assert kish == pytest.approx(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
@@ -94,7 +95,7 @@ def test_default_deff_is_the_kish_deff_of_the_projects_weighting():
     processed = paths.DATA_PROCESSED / "respondents_2025.parquet"
     if processed.exists():  # the build's cleaned file gives the same
         built = pd.read_parquet(processed)
-        again = kish_design_effect(rake(built, load_targets("equal_sectors")).weights)
+        again = kish_design_effect(rake(built, margins).weights)
         assert again == pytest.approx(kish, rel=1e-12)
     # one value everywhere: the registry parameter and the command-line default
     with open(paths.ROOT / "notebooks" / "registry.toml", "rb") as handle:

@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 
 from analysis.errors import DataValidationError
+from analysis.io import sha256_file
 from analysis.paths import ROOT, TESTS
 from analysis.respondents.clean import (
     LOG_COLUMNS,
+    LOG_SOURCE_COLUMNS,
     CleanConfig,
     build,
     clean_responses,
@@ -31,7 +33,7 @@ EXPORTS = TESTS / "data" / "exports"
 
 @pytest.fixture(scope="module")
 def cb():
-    return load_codebook(EXPORTS / "codebook.csv", items_path=EXPORTS / "items.csv")
+    return load_codebook(EXPORTS)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,9 @@ def test_fixture_rows_kept_and_recoded(cleaned):
         "Agree",
     ]
     assert clean["t_growth__top"].tolist() == [1.0, 0.0, 1.0, 1.0]
+    # tick boxes: R_004 ticked "None of these" (in the base, not selected)
     assert clean["t_trust"].tolist() == ["Selected", "Selected", "Not selected", "Selected"]
+    assert clean["t_goals__top"].tolist() == [1.0, 0.0, 0.0, 1.0]
     # "Prefer not to say" (R_004) and blank (R_003) are missing; so are their top boxes
     assert clean["t_training"].isna().tolist() == [False, True, True, False]
     assert clean["t_training__top"].tolist()[::3] == [0.0, 1.0]
@@ -142,20 +146,80 @@ def test_unweighted_levels(cleaned, cb):
 
 
 def test_build_writes_table_and_log(tmp_path):
-    csv_path, log_path = build(None, 2025, tmp_path / "respondents_2025")
-    assert log_path == tmp_path / "cleaning_log_2025.csv"
+    src = ROOT / "data/raw/synthetic/responses_2025.csv"
+    csv_path, log_path = build(src, 2025, tmp_path / "respondents_2025", tmp_path / "log.csv")
     df = pd.read_parquet(tmp_path / "respondents_2025.parquet")
     assert len(df) == len(pd.read_csv(csv_path)) == 278
+    assert str(df["start"].dtype) == "datetime64[ns, UTC]" and df["wave"].dtype == "int64"
     log = pd.read_csv(log_path)
+    assert list(log.columns) == LOG_SOURCE_COLUMNS + LOG_COLUMNS
     assert log["wave"].unique().tolist() == [2025]
     assert log["source"].iloc[0] == "responses_2025.csv"
+    assert log["source_sha256"].iloc[0] == sha256_file(src) and bool(log["synthetic"].all())
     combined = combine_logs([log_path, log_path], tmp_path / "cleaning_log.csv")
     assert len(pd.read_csv(combined)) == 2 * len(log)
 
 
+def test_cleaned_output_contract(tmp_path):
+    """Every item of the questionnaire, tick-box options included, has its label column and a
+    float 1/0/NaN ``__top`` column; sector keeps its codes."""
+    from analysis.vocab import top_column
+
+    cb = load_codebook()
+    src = ROOT / "data/raw/synthetic/responses_2024.csv"
+    build(src, 2024, tmp_path / "r", tmp_path / "l.csv")
+    df = pd.read_parquet(tmp_path / "r.parquet")
+    for item in cb.item_ids(2024):
+        assert item in df and df[top_column(item)].dtype == "float64", item
+        assert set(df[top_column(item)].dropna().unique()) <= {0.0, 1.0}
+    assert {"respondent_id", "wave", "sector", "flag_speeder", "flag_straightliner"} <= set(df)
+    assert set(df["sector"].dropna()) <= set(cb.option_table("sector")["code"])
+    # the 2024 enablers question: 3 leaders skipped it, so its base is 271 of 274
+    assert df[top_column("enabler_trust")].notna().sum() == 271
+
+
+def test_sector_keeps_other_and_prefer_not_to_say_codes(cb):
+    raw = frame(sector=["Other", "Prefer not to say", None], t_growth=["Agree"] * 3)
+    clean, _ = clean_responses(raw, cb)
+    assert clean["sector"].tolist()[:2] == ["other", "pns"] and pd.isna(clean["sector"][2])
+
+
+def test_build_runs_a_new_wave_on_the_latest_questionnaire(tmp_path):
+    src = ROOT / "data/raw/synthetic/responses_2025.csv"
+    build(src, 2026, tmp_path / "r2026", tmp_path / "log.csv")
+    df = pd.read_parquet(tmp_path / "r2026.parquet")
+    assert df["wave"].unique().tolist() == [2026] and len(df) == 278
+
+
+def test_build_refuses_outputs_onto_inputs_before_writing(tmp_path):
+    export = tmp_path / "my_export.csv"
+    export.write_bytes((EXPORTS / "qualtrics_utf8.csv").read_bytes())
+    digest = sha256_file(export)
+    cases = [
+        (tmp_path / "my_export", tmp_path / "log.csv"),  # --out my_export -> my_export.csv
+        (tmp_path / "out", export),  # --log onto the export
+        (tmp_path / "out", EXPORTS / "codebook.csv"),  # onto the codebook
+        (ROOT / "data/raw/cleaned", tmp_path / "log.csv"),  # into data/raw
+        (tmp_path / "out", tmp_path / "out.csv"),  # log = the cleaned table
+    ]
+    for out, log_path in cases:
+        with pytest.raises(DataValidationError, match="output path|two outputs"):
+            build(export, 2025, out, log_path, codebook=EXPORTS)
+    assert sha256_file(export) == digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["my_export.csv"]
+    assert not (ROOT / "data/raw/cleaned.csv").exists()
+
+
 RESPONDENT_LEVEL_SUFFIXES = (".sav", ".zsav", ".por", ".sas7bdat", ".dta", ".xlsx", ".xls")
 RESPONDENT_HEADERS = ("responseid", "respondent id", "respondent_id", "response id")
-ALLOWED_PREFIXES = ("data/raw/synthetic/", "tests/data/exports/")  # SYNTHETIC / fictional
+# SYNTHETIC / fictional exports, and public third-party exports committed as reader
+# fixtures with source, licence and personal-data trims in their SOURCES.md (issue 9).
+ALLOWED_PREFIXES = (
+    "data/raw/synthetic/",
+    "tests/data/exports/",
+    "tests/data/bad_exports/",
+    "tests/fixtures/real_exports/",
+)
 
 
 def _looks_respondent_level(path) -> bool:

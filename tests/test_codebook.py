@@ -13,6 +13,7 @@ from analysis.respondents.codebook import (
     CODEBOOK_PATH,
     ITEMS_PATH,
     OPTIONS_PATH,
+    QUESTIONS_PATH,
     UnknownLabelError,
     load_codebook,
     normalise_text,
@@ -92,12 +93,12 @@ def test_items_published_for_a_wave_are_in_that_wave(cb):
 
 
 def test_test_codebook_meta_rows_match_the_real_ones(cb):
-    test = load_codebook(
-        TESTS / "data/exports/codebook.csv", items_path=TESTS / "data/exports/items.csv"
-    )
-    real = cb.variables[cb.variables["kind"].isin(["meta", "sector"])]
-    mine = test.variables[test.variables["kind"].isin(["meta", "sector"])]
+    test = load_codebook(TESTS / "data/exports")
+    real = cb.variables[cb.variables["kind"] == "meta"]
+    mine = test.variables[test.variables["kind"] == "meta"]
     pd.testing.assert_frame_equal(real, mine, check_dtype=False)
+    pd.testing.assert_frame_equal(cb.questions.loc[["sector"]], test.questions.loc[["sector"]])
+    pd.testing.assert_frame_equal(cb.options, test.options)
 
 
 def test_normalise_text():
@@ -105,32 +106,66 @@ def test_normalise_text():
 
 
 def _copy_codebook(tmp_path):
-    shutil.copy(CODEBOOK_PATH, tmp_path / "codebook.csv")
-    shutil.copy(OPTIONS_PATH, tmp_path / "codebook_options.csv")
-    shutil.copy(ITEMS_PATH, tmp_path / "items.csv")
+    for path in (CODEBOOK_PATH, QUESTIONS_PATH, OPTIONS_PATH, ITEMS_PATH):
+        shutil.copy(path, tmp_path / path.name)
     return tmp_path
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("table", "old", "new", "message", "row", "column"),
     [
-        ("belief_growth,item", "belief_grwth,item", r"'belief_grwth' is not an item_id of items"),
-        (",Q3,QID3,rating5,", ",Q3,QID3,rating7,", r"scale_id 'rating7'.*valid"),
-        ("belief_growth,item,2024|2025", "belief_growth,item,2023", r"waves '2023'"),
-        ("rating_good_excellent,Excellent", "rating_good_excellent,Superb", r"top_options"),
-        (",Q2_2,QID2_2,", ",Q2_1,QID2_2,", r"header 'Q2_1' names two variables"),
+        ("codebook.csv", "belief_growth,item", "belief_grwth,item",
+         r"'belief_grwth' is not an item_id of items", 13, "variable"),
+        ("codebook_questions.csv", ",Q3,QID3,rating5,", ",Q3,QID3,rating7,",
+         r"scale_id 'rating7'.*valid", 4, "scale_id"),
+        ("codebook.csv", "agree_grid,1,", "agree_grid,2,",
+         r"choice_id 2 of agree_grid is used by belief_growth and tangible_outcomes", 14,
+         "choice_id"),
+        ("codebook.csv", "2024|2025,1,1,,,,,,2024 action plan: 'agreed'",
+         "2024|20x5,1,1,,,,,,2024 action plan: 'agreed'", r"versions '2024\|20x5'", 13,
+         "versions"),
+        ("codebook.csv", "rating_good_excellent,Excellent", "rating_good_excellent,Superb",
+         r"top_options", 53, "top_options"),
+        ("codebook_questions.csv", "multi,Which of the following are the most important "
+         "enablers of effective cross-sector collaboration? (select all that apply),,answered",
+         "multi,Which of the following are the most important enablers of effective "
+         "cross-sector collaboration? (select all that apply),,everyone", r"base 'everyone'", 5,
+         "base"),
+        ("codebook_options.csv", "agree5,4,agree,Agree,1,1,Tend to agree|Somewhat agree,,0,",
+         "agree5,4,agree,Agree,1,1,Tend to agree|Somewhat agree,four,0,",
+         r"export_code must be a number", 5, "export_code"),
+        ("codebook_options.csv", "Tend to disagree|Somewhat disagree",
+         "Tend to disagree|Somewhat disagree|Agree strongly", r"names two options", None,
+         "variants"),
     ],
-)
-def test_invalid_codebook_is_rejected_with_file_row_column(tmp_path, old, new, message):
+)  # fmt: skip
+def test_invalid_codebook_is_rejected_with_file_row_column(
+    tmp_path, table, old, new, message, row, column
+):
     d = _copy_codebook(tmp_path)
-    text = (d / "codebook.csv").read_text(encoding="utf-8")
+    text = (d / table).read_text(encoding="utf-8")
     assert old in text
-    (d / "codebook.csv").write_text(text.replace(old, new, 1), encoding="utf-8")
+    (d / table).write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(DataValidationError, match=message) as err:
-        load_codebook(d / "codebook.csv", d / "codebook_options.csv", d / "items.csv")
-    assert err.value.file.endswith("codebook.csv")
+        load_codebook(d)
+    assert err.value.file.endswith(table)
+    assert (err.value.row, err.value.column) == (row, column)
 
 
 def test_missing_items_file_is_an_error_when_named(tmp_path):
     with pytest.raises(DataValidationError, match="file not found"):
         load_codebook(items_path=tmp_path / "nope.csv")
+
+
+def test_questionnaire_versions_and_tick_box_questions(cb):
+    assert cb.versions() == [2024, 2025]
+    assert [cb.questionnaire_for(w) for w in (2024, 2025, 2026, 2040)] == [2024, 2025, 2025, 2025]
+    with pytest.raises(ValueError, match="before every questionnaire version"):
+        cb.questionnaire_for(2023)
+    assert cb.members("barriers", 2024)[-1] == "barrier_lack_of_communication"
+    assert "barrier_lack_of_communication" not in cb.members("barriers", 2025)
+    assert cb.questions.at["enablers", "base"] == "answered"
+    assert cb.top_values("enabler_trust") == ["Selected"]
+    assert cb.export_ids("belief_growth") == ("Q2_1", "QID2_1", "1")
+    assert cb.code_lookup("belief_growth") == {}  # WIG's codes are not known: none declared
+    assert cb.label_lookup("belief_growth").get("4") is None  # codes are not labels

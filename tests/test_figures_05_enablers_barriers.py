@@ -14,9 +14,9 @@ import matplotlib.text
 import pandas as pd
 import pytest
 
+from analysis import text
 from analysis.audit.claims import Bases, audit_claims
 from analysis.figures import enablers_barriers as eb
-from analysis.figures import text
 from analysis.figures.base import SectionData
 from analysis.source.published import load_claims, load_published
 from analysis.tooling.registry import load_registry

@@ -6,8 +6,8 @@ import matplotlib.text
 import pandas as pd
 import pytest
 
+from analysis import text
 from analysis.figures import equipped_support as es
-from analysis.figures import text
 from analysis.figures.base import SectionData
 from analysis.tooling.registry import load_registry
 from analysis.vocab import Verdict

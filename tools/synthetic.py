@@ -161,15 +161,6 @@ OPTION_SHARES = {
 #: How missing answers are written: "Don't know", "Prefer not to say", blank.
 MISSING_SHARES = {"Don't know": 0.7, "Prefer not to say": 0.1, "": 0.2}
 FIELDWORK = {2024: (datetime(2024, 8, 19, 8), 33), 2025: (datetime(2025, 6, 2, 8), 40)}
-GRID_STEM = "To what extent do you agree or disagree with the following statements?"
-QUESTION_STEMS = {
-    "Q4": "Which of the following are the most important enablers of effective cross-sector "
-    "collaboration? (select all that apply)",
-    "Q5": "What holds cross-sector collaboration back? (select all that apply)",
-    "Q6": "In which policy areas is cross-sector collaboration effective? (select all that apply)",
-    "Q10": "Which of the following apply to you or your organisation? (select all that apply)",
-}
-SECTOR_QUESTION = "Which sector do you work in?"
 #: Sector labels written in the export, with relative frequencies (label variants = mess).
 SECTOR_LABELS = {
     2024: {
@@ -193,7 +184,9 @@ README_TEXT = """# SYNTHETIC survey exports (NOT real data)
 
 `responses_2024.csv` and `responses_2025.csv` are **SYNTHETIC**: invented respondents
 made by `python -m tools.synthetic write` (deterministic, fixed seeds). They are
-Qualtrics-style CSV exports (three header rows, UTF-8 with BOM) and deliberately messy
+Qualtrics-style CSV exports (three header rows, UTF-8 with BOM; tick boxes as Qualtrics'
+numeric export writes them, 1 or blank, with a "None of these" box per question; question
+texts and ids from `../codebook*.csv`) and deliberately messy
 (label variants, duplicates, preview/test/spam rows, blank rows, speeders,
 straight-liners) so that the ingest and cleaning steps are exercised.
 
@@ -201,7 +194,7 @@ Their cleaned, unweighted top-box percentages reproduce the published percentage
 `../published.csv` within rounding, for every `level` row with a known group, except
 the conflicts listed by `python -m tools.synthetic check`. Sector split, 2025
 sample size and all joint distributions are ASSUMPTIONS (see the module docstring of
-`analysis/synthetic.py`). Nothing here says anything about real respondents.
+`tools/synthetic.py`). Nothing here says anything about real respondents.
 
 Do not edit by hand: regenerate with the command above; a test checks the bytes.
 """
@@ -393,8 +386,14 @@ def solve_item(
     pub: pd.DataFrame,
     sizes: dict[str, int] | None = None,
     radius: int = 8,
-) -> dict:
+    missing: dict[str, int] | None = None,
+    attempts: tuple[str, ...] = ("all", "sectors_win"),
+) -> dict | None:
     """Answer counts per sector for one item (and its derived variables).
+
+    ``missing`` fixes the number of non-respondents per sector (the options of one
+    tick-box question share them: nobody skips one box of a question); then None is
+    returned when no counts fit.
 
     Returns a dict with ``counts`` (sector -> option label -> count, "" = blank),
     ``dropped`` (targets given up because the sector figures win) and ``missing``.
@@ -428,11 +427,15 @@ def solve_item(
     d_inside = bool(d_top & top)
 
     dropped: list[str] = []
-    for attempt in ("all", "sectors_win"):
+    for attempt in attempts:
         own_c = cons(own_t, with_all=attempt == "all")
         der_c = cons(der_t, with_all=attempt == "all")
-        for delta in _deltas(len(sectors), radius):
-            m = {s: m0[i] + delta[i] for i, s in enumerate(sectors)}
+        deltas = _deltas(len(sectors), radius) if missing is None else [None]
+        for delta in deltas:
+            if delta is None:
+                m = dict(missing)
+            else:
+                m = {s: m0[i] + delta[i] for i, s in enumerate(sectors)}
             if any(v < 0 or v > sizes[s] // 4 for s, v in m.items()):
                 continue
             bases = {s: sizes[s] - m[s] for s in sectors}
@@ -456,6 +459,8 @@ def solve_item(
                 both = pd.concat([own_t, der_t])
                 dropped = list(both.loc[both["group_id"] == "all", "stat_id"])
             return {"counts": counts, "dropped": dropped, "missing": m}
+    if missing is not None:
+        return None
     raise RuntimeError(f"no counts reproduce the sector targets of {item} in {wave}")
 
 
@@ -549,10 +554,40 @@ def _solve(wave: int, codebook: Codebook) -> tuple[dict, list[str]]:
     targets = load_targets(wave, codebook)
     counts, dropped = {}, []
     for item in codebook.item_ids(wave):
+        if codebook.question_type(item) == "multi":
+            continue
         res = solve_item(item, wave, targets, codebook, pub)
         counts[item] = res["counts"]
         dropped += res["dropped"]
+    for qid in codebook.multi_questions(wave):
+        for item, res in _solve_question(qid, wave, targets, codebook, pub).items():
+            counts[item] = res["counts"]
+            dropped += res["dropped"]
     return counts, dropped
+
+
+def _solve_question(qid: str, wave: int, targets, codebook: Codebook, pub) -> dict[str, dict]:
+    """Counts for every option of one tick-box question with one set of non-respondents.
+
+    Non-respondents (nobody ticked, no "none" either) are outside the question's base for
+    every option at once; their number per sector is searched from 0 upwards.
+    """
+    sizes = SECTOR_SIZES[wave]
+    members = codebook.members(qid, wave)
+    for attempt in ("all", "sectors_win"):  # the all-leaders figures too, if possible
+        for delta in _deltas(len(sizes), 8):
+            if any(d < 0 for d in delta):
+                continue
+            m = dict(zip(sizes, delta, strict=True))
+            found = {}
+            for item in members:
+                res = solve_item(item, wave, targets, codebook, pub, missing=m, attempts=(attempt,))
+                if res is None:
+                    break
+                found[item] = res
+            else:
+                return found
+    raise RuntimeError(f"no common non-response reproduces the targets of {qid} in {wave}")
 
 
 def synthetic_respondents(wave: int, seed: int | None = None, codebook: Codebook | None = None):
@@ -568,13 +603,28 @@ def synthetic_respondents(wave: int, seed: int | None = None, codebook: Codebook
     sizes = SECTOR_SIZES[wave]
     sector = np.concatenate([[s] * n for s, n in sizes.items()])
     data: dict[str, object] = {"sector": sector}
+    skipped: dict[str, dict[str, np.ndarray]] = {}  # question -> sector -> who skipped it
     for item in codebook.item_ids(wave):
+        multi = codebook.question_type(item) == "multi"
+        qid = codebook.question_of(item)
         col = []
         for s, n in sizes.items():
             labels = [o for o, c in counts[item][s].items() for _ in range(c)]
             if len(labels) != n:
                 raise RuntimeError(f"{item} {s}: {len(labels)} answers for {n} respondents")
-            col += list(rng.permutation(np.array(labels, dtype=object)))
+            if not multi:
+                col += list(rng.permutation(np.array(labels, dtype=object)))
+                continue
+            answered = np.array([x for x in labels if x != ""], dtype=object)
+            n_skip = n - len(answered)
+            if qid not in skipped or s not in skipped[qid]:
+                skipped.setdefault(qid, {})[s] = rng.permutation(n)[:n_skip]
+            who = skipped[qid][s]
+            if len(who) != n_skip:
+                raise RuntimeError(f"{item} {s}: options of {qid} disagree on non-response")
+            cells = np.full(n, "", dtype=object)
+            cells[np.setdiff1d(np.arange(n), who)] = rng.permutation(answered)
+            col += list(cells)
         data[item] = col
     df = pd.DataFrame(data)
     grid = [i for i in codebook.grids(wave).get("agree_grid", []) if i in df]
@@ -654,6 +704,7 @@ def make_synthetic_export(wave: int, seed: int | None = None) -> str:
 
     records = people.to_dict("records")
     scales = {item: codebook.scale_of(item) for item in items}
+    multi = codebook.multi_questions(wave)
     variants = _variant_table(codebook)
 
     def answers(i: int) -> dict[str, str]:
@@ -661,9 +712,13 @@ def make_synthetic_export(wave: int, seed: int | None = None) -> str:
         out = {"sector": _sector_label(wave, rec["sector"], rng)}
         for item in items:
             label = rec[item]
-            if scales[item] == "multi":  # tick boxes exported as 1 / 0 (codebook assumption)
-                label = {"Selected": "1", "Not selected": "0"}.get(label, label)
+            if scales[item] == "multi":  # tick boxes as Qualtrics numeric: 1 / blank
+                label = {"Selected": "1", "Not selected": ""}.get(label, label)
             out[item] = _messy_label(label, scales[item], variants, rng)
+        for qid in multi:  # the exclusive "None of these" box of each tick-box question
+            boxes = [rec[m] for m in codebook.members(qid, wave)]
+            skipped = all(b == "" for b in boxes)
+            out[_none_key(qid)] = "" if skipped or "Selected" in boxes else "1"
         return out
 
     rows = []
@@ -687,6 +742,9 @@ def make_synthetic_export(wave: int, seed: int | None = None) -> str:
         a = answers(int(i))
         for item in items[int(len(items) * 0.3) :]:
             a[item] = ""
+        for qid in multi:  # a question abandoned part-way has no "none" tick either
+            if any(m in items[int(len(items) * 0.3) :] for m in codebook.members(qid, wave)):
+                a[_none_key(qid)] = ""
         rows.append(
             _row(
                 starts[i] - timedelta(days=1, minutes=int(rng.integers(5, 600))),
@@ -740,7 +798,7 @@ def make_synthetic_export(wave: int, seed: int | None = None) -> str:
         )
     # abandoned (blank) responses; one gave only a sector
     for j, with_sector in enumerate([False, False, True]):
-        a = dict.fromkeys(["sector", *items], "")
+        a = dict.fromkeys(["sector", *items, *map(_none_key, multi)], "")
         if with_sector:
             a["sector"] = "Public sector"
         when = start0 + timedelta(days=3 + 5 * j, hours=2)
@@ -758,7 +816,7 @@ def make_synthetic_export(wave: int, seed: int | None = None) -> str:
             )
         )
     rows.sort(key=lambda r: (r["StartDate"], r["ResponseId"]))
-    return _to_qualtrics_csv(rows, items, codebook)
+    return _to_qualtrics_csv(rows, items, codebook, wave)
 
 
 def _sector_label(wave: int, code: str, rng: np.random.Generator) -> str:
@@ -787,32 +845,50 @@ def _row(start, duration, status, finished, progress, rid, key, channel, answers
     }
 
 
-def _question_text(item: str, codebook: Codebook) -> str:
-    export_id = str(codebook.variables.at[item, "export_id"])
-    wording = codebook.items.at[item, "wording"] if codebook.items is not None else item
-    short = codebook.items.at[item, "short_label"] if codebook.items is not None else item
-    if codebook.variables.at[item, "grid"] == "agree_grid":
-        return f"{GRID_STEM} - {wording}"
-    stem = QUESTION_STEMS.get(export_id.split("_")[0])
-    return f"{stem} - Selected Choice - {short}" if stem else str(wording)
+def _none_key(qid: str) -> str:
+    return f"{qid}__none"
 
 
-def _to_qualtrics_csv(rows: list[dict], items: list[str], codebook: Codebook) -> str:
-    v = codebook.variables
-    ids = (
-        [m[0] for m in _META]
-        + [v.at["sector", "export_id"]]
-        + [v.at[i, "export_id"] for i in items]
-    )
-    texts = [m[1] for m in _META] + [SECTOR_QUESTION] + [_question_text(i, codebook) for i in items]
-    imports = [m[2] for m in _META] + [
-        f'{{"ImportId":"{v.at[x, "import_id"]}"}}' for x in ["sector", *items]
-    ]
+def _columns(items: list[str], codebook: Codebook, wave: int) -> list[tuple[str, str, str, str]]:
+    """(row key, export id, question text, ImportId JSON) of every answer column, in order.
+
+    Texts and ids come from the codebook (the questionnaire): a tick-box option is
+    ``<stem> - Selected Choice - <option>`` with ``{"ImportId":"QID4","choiceId":"1"}`` as
+    Qualtrics writes them since 2020; each tick-box question ends with its "none" box.
+    """
+    cols = []
+    for var in ["sector", *items]:
+        qid = codebook.question_of(var)
+        q = codebook.questions.loc[qid]
+        export_id, import_id, choice = codebook.export_ids(var)
+        kind = codebook.question_type(var)
+        if kind == "single":
+            cols.append((var, export_id, q["text"], f'{{"ImportId":"{import_id}"}}'))
+        elif kind == "grid":
+            text = f"{q['text']} - {codebook.variables.at[var, 'text']}"
+            cols.append((var, export_id, text, f'{{"ImportId":"{import_id}"}}'))
+        else:
+            text = f"{q['text']} - Selected Choice - {codebook.variables.at[var, 'text']}"
+            imp = f'{{"ImportId":"{q["import_id"]}","choiceId":"{choice}"}}'
+            cols.append((var, export_id, text, imp))
+            if var == codebook.members(qid, wave)[-1]:
+                none = q["none_choice"]
+                text = f"{q['text']} - Selected Choice - {q['none_text']}"
+                imp = f'{{"ImportId":"{q["import_id"]}","choiceId":"{none}"}}'
+                cols.append((_none_key(qid), f"{q['export_id']}_{none}", text, imp))
+    return cols
+
+
+def _to_qualtrics_csv(rows: list[dict], items: list[str], codebook: Codebook, wave: int) -> str:
+    answer_cols = _columns(items, codebook, wave)
+    ids = [m[0] for m in _META] + [c[1] for c in answer_cols]
+    texts = [m[1] for m in _META] + [c[2] for c in answer_cols]
+    imports = [m[2] for m in _META] + [c[3] for c in answer_cols]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerows([ids, texts, imports])
     for r in rows:
-        w.writerow([r[m[0]] for m in _META] + [r["sector"]] + [r[i] for i in items])
+        w.writerow([r[m[0]] for m in _META] + [r[c[0]] for c in answer_cols])
     return buf.getvalue()
 
 

@@ -35,7 +35,7 @@ How values are chosen
     tested: if even that is not significant the claim is not distinguishable from noise; if
     it is, the claim cannot be tested.
 
-Verdicts (:class:`analysis.vocab.Verdict`; words only from :mod:`analysis.figures.text`)
+Verdicts (:class:`analysis.vocab.Verdict`; words only from :mod:`analysis.text`)
     With ``p_min``/``p_max`` the smallest and largest p-value over the unknown dependence
     (equal for independent samples): ``supported`` when ``p_max < alpha`` and ``diff`` has the
     claimed sign; ``contradicted`` when ``p_max < alpha`` against it (or any significant
@@ -164,10 +164,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paths
+from analysis import paths, text
 from analysis.audit.codes import ChangeCheck, Compares, Note, Untestable, ValueRule
 from analysis.errors import DataValidationError
-from analysis.figures import text
 from analysis.io import write_table
 from analysis.source.published import load_claims, load_published, printed_decimals
 from analysis.stats.proportions import (

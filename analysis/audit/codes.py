@@ -1,9 +1,9 @@
-"""Fixed code sets of the claims audit (stored as their values; words in ``figures.text``).
+"""Fixed code sets of the claims audit (stored as their values; words in ``analysis.text``).
 
 A claim that cannot be tested carries an :class:`Untestable` code, how its values were
 chosen a :class:`ValueRule`, the check of a printed change a :class:`ChangeCheck`, and the
 notes on how it was tested :class:`Note` codes. Every code has its words in
-:mod:`analysis.figures.text` (``UNTESTABLE_WORDS``, ``CHANGE_CHECK_WORDS``, ``NOTE_WORDS``);
+:mod:`analysis.text` (``UNTESTABLE_WORDS``, ``CHANGE_CHECK_WORDS``, ``NOTE_WORDS``);
 nothing reads the words back.
 
 >>> Untestable("level_lost") is Untestable.LEVEL_LOST

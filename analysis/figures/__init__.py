@@ -2,5 +2,5 @@
 
 Builders take the estimates (and comparisons) tables of :mod:`analysis.vocab` and return
 the figure, the plotted table with provenance, and findings as structured values; the words
-come from :mod:`analysis.figures.text`.
+come from :mod:`analysis.text`.
 """

@@ -4,7 +4,7 @@ Private to :mod:`analysis.figures.enablers_barriers`, :mod:`analysis.figures.equ
 and :mod:`analysis.figures.leaders_view`: chart rows with the edition's placeholder words,
 the year-on-year change of a cell (tested, or printed without levels), rankings from
 pairwise comparisons oriented towards the option or group said to be highest, and the
-footer lines every panel figure carries. Words come from :mod:`analysis.figures.text`.
+footer lines every panel figure carries. Words come from :mod:`analysis.text`.
 
 >>> import pandas as pd
 >>> row = pd.Series({"item_a": "b", "item_b": "a", "diff": -0.1, "verdict": "supported"})
@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis import text
 from analysis.estimates.schema import canonical
-from analysis.figures import text
 from analysis.figures.base import Edition, SectionData, plot_rows
 from analysis.vocab import (
     DRAWABLE_STATUSES,

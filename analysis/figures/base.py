@@ -4,7 +4,7 @@ A builder is a function ``build(data: SectionData, **options) -> SectionResult``
 only the estimates and comparisons tables (either producer), draws with
 :mod:`analysis.plot`, and returns each figure with its plotted numbers and the section's
 findings as structured values plus the sentences rendered from them
-(:mod:`analysis.figures.text`). Titles, subtitles and alt text are templates in
+(:mod:`analysis.text`). Titles, subtitles and alt text are templates in
 ``notebooks/registry.toml`` filled from those values, so nothing a chart says is typed for
 one set of parameters.
 
@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis import text
 from analysis.estimates import schema
-from analysis.figures import text
 from analysis.vocab import (
     DRAWABLE_STATUSES,
     GROUP_ALL,

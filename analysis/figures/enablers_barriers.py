@@ -31,11 +31,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis.figures import text
+from analysis import text
 from analysis.figures._panels import (
     PairTest,
     also_printed_notes,
@@ -61,6 +62,7 @@ from analysis.figures.base import (
     fill,
     values_text,
 )
+from analysis.paths import ROOT
 from analysis.vocab import COMPARISON_COLUMNS, ComparisonKind, Status, Verdict
 
 
@@ -129,12 +131,21 @@ def ranking_from_audit(audit: pd.DataFrame | None) -> pd.DataFrame | None:
 
 
 def read_ranking(audit_path: str) -> pd.DataFrame | None:
-    """:func:`ranking_from_audit` of the audit table at ``audit_path`` ("" gives None)."""
+    """:func:`ranking_from_audit` of the audit table at ``audit_path`` ("" gives None).
+
+    A relative path is taken from the repository root.
+
+    >>> read_ranking(""), read_ranking("no/such/audit.parquet")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: no/such/audit.parquet is not built yet: run `make all` first
+    """
     if not audit_path:
         return None
-    from analysis.tooling.views import require_input
-
-    return ranking_from_audit(pd.read_parquet(require_input(audit_path)))
+    path = Path(audit_path) if Path(audit_path).is_absolute() else ROOT / audit_path
+    if not path.is_file():
+        raise FileNotFoundError(f"{audit_path} is not built yet: run `make all` first")
+    return ranking_from_audit(pd.read_parquet(path))
 
 
 def _ranking_table(data: SectionData, ranking: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from analysis.figures import text
+from analysis import text
 from analysis.figures._panels import (
     also_printed_notes,
     change_sentence,

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.figures import text
+from analysis import text
 from analysis.figures._panels import (
     PairTest,
     also_printed_notes,

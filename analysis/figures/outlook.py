@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from analysis.figures import text
+from analysis import text
 from analysis.figures.base import (
     FigureOutput,
     SectionData,

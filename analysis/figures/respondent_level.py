@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.figures import text
+from analysis import text
 from analysis.figures.base import (
     FigureOutput,
     SectionData,
@@ -159,6 +159,11 @@ def _changes_figure(data: SectionData, spec: Mapping) -> tuple[FigureOutput, dic
         "level_pct": text.format_level(data.level),
     }
     labels = {v.value: text.verdict_label(v, alpha=data.alpha) for v in Verdict}
+    bases = ", ".join(
+        f"n={int(n)} ({w})"
+        for w, n in ((data.previous_wave, rows["n_b"].max()), (data.wave, rows["n_a"].max()))
+        if n == n
+    )
     fig, plotted = forest(
         table,
         title=fill(spec["title"], values),
@@ -169,6 +174,7 @@ def _changes_figure(data: SectionData, spec: Mapping) -> tuple[FigureOutput, dic
             *data_note(data),
         ],
         source=data.source,
+        base=f"Unweighted bases (all leaders, largest item base): {bases}",
         verdict_labels=labels,
     )
     values["values_text"] = "; ".join(f"{r.label}: {r.display_text}" for r in plotted.itertuples())

@@ -304,7 +304,7 @@ class VerdictStyle(NamedTuple):
 
 
 #: Verdict (analysis.vocab.Verdict value) -> style: Okabe-Ito colours, so verdicts never look
-#: like sectors; the legend words come from the caller (analysis.figures.text).
+#: like sectors; the legend words come from the caller (analysis.text).
 VERDICT_STYLE: dict[str, VerdictStyle] = {
     Verdict.SUPPORTED.value: VerdictStyle("#0072B2", "o", "Supported"),
     Verdict.NOT_DISTINGUISHABLE.value: VerdictStyle("#505A5F", "^", "Not distinguishable"),
@@ -377,7 +377,7 @@ def forest(
     decimals : int, default 1
         Decimals of the right-hand labels ``estimate [ci_low, ci_high]``.
     verdict_labels : mapping, optional
-        Legend words per verdict value (e.g. from ``analysis.figures.text.verdict_label``).
+        Legend words per verdict value (e.g. from ``analysis.text.verdict_label``).
 
     Returns
     -------

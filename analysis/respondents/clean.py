@@ -11,47 +11,56 @@ for every dropped row:
    canonical label. An unknown label raises
    :class:`~analysis.errors.DataValidationError` naming the column, label and row,
    never a silent missing value.
-2. ``drop_blank_rows``: rows with no item answered (a sector alone is not a response).
-3. ``drop_preview_test``: Qualtrics ``Status`` Survey Preview / Survey Test / Spam /
+2. ``tick_box_base``: each tick-box (``multi``) question's base rule
+   (``codebook_questions.csv``): ``answered`` = respondents who ticked at least one
+   option or the "none" option; ``shown`` = respondents its seen column marks as shown.
+   Option answers of respondents outside the base become missing (not "Not selected"),
+   so a question nobody answered has no base rather than 0%.
+3. ``drop_blank_rows``: rows with no item answered (a sector alone is not a response).
+4. ``drop_preview_test``: Qualtrics ``Status`` Survey Preview / Survey Test / Spam /
    Preview Spam (or their numeric codes 1, 2, 8, 9, 12, 17), ``DistributionChannel``
    preview / test, and ids or keys that look like test ids (``TEST_01``,
    ``preview-2``, ``dummy``...; see :class:`CleanConfig`).
-4. ``deduplicate``: rows sharing a respondent key (``respondent_key``, else
+5. ``deduplicate``: rows sharing a respondent key (``respondent_key``, else
    ``respondent_id``) are one respondent: keep the most complete row (most items
    answered), then the latest ``end`` (then ``start``), then the last in file order.
-5. ``flag_speeders``: ``flag_speeder`` = duration below ``speeder_fraction`` (1/3)
+6. ``flag_speeders``: ``flag_speeder`` = duration below ``speeder_fraction`` (1/3)
    of the median duration of the rows kept so far; dropped only if configured.
-6. ``flag_straightliners``: ``flag_straightliner`` = the same answer on every item
+7. ``flag_straightliners``: ``flag_straightliner`` = the same answer on every item
    of a grid of at least ``min_grid_items`` items (all answered); dropped only if
    configured.
-7. ``nonsubstantive_to_missing``: "Don't know", "Prefer not to say" (codebook
-   ``substantive == 0``) become missing.
-8. ``derive_top_box``: ``<item_id>__top`` = 1 if the answer is a top-box option, 0 if
-   another substantive option, missing if unanswered; also for the codebook's
-   derived variables (``rating_excellent__top`` from ``rating_good_excellent``).
+8. ``nonsubstantive_to_missing``: "Don't know", "Prefer not to say" (codebook
+   ``substantive == 0``) of ITEMS become missing. The sector keeps every code it has
+   (``other``, ``pns``; blank stays missing): the weighting targets decide their policy.
+9. ``derive_top_box``: ``<item_id>__top`` = 1 if the answer is a top-box option, 0 if
+   another substantive option, missing if unanswered or outside the base; for every
+   item including each tick-box option, and for the codebook's derived variables
+   (``rating_excellent__top`` from ``rating_good_excellent``).
 
-Build entry (the Makefile calls it; a real export is passed with ``--responses``)::
+Command line (the Makefile calls it)::
 
-    python -m analysis.respondents.clean build --wave 2024 --out data/processed/respondents_2024
+    python -m analysis.respondents.clean build --responses PATH --wave W \\
+        [--codebook PATH] [--questionnaire Y] [--format F] [--date-order dmy|mdy] \\
+        [--timezone ZONE] --out STEM --log PATH
     python -m analysis.respondents.clean combine-logs --out data/processed/cleaning_log.csv \\
         data/processed/cleaning_log_2024.csv data/processed/cleaning_log_2025.csv
 
-``build`` writes ``<out>.csv`` and ``<out>.parquet`` and the wave's log
-``cleaning_log_<wave>.csv`` beside them; ``combine-logs`` stacks the per-wave logs
-(kept separate so the two waves can build in parallel).
+``build`` writes ``STEM.csv``, ``STEM.parquet`` and the wave's log, each atomically, and
+refuses (before reading or writing anything) an output path that resolves to an input:
+the export, a codebook table, or anything under ``data/raw``. A wrong input ends with
+exit status 2 and one line naming the file, the line and the column.
 
 >>> import pandas as pd
 >>> from analysis.respondents.codebook import load_codebook
 >>> from analysis.paths import TESTS
->>> cb = load_codebook(TESTS / "data/exports/codebook.csv",
-...                    items_path=TESTS / "data/exports/items.csv")
+>>> cb = load_codebook(TESTS / "data/exports")
 >>> raw = pd.DataFrame({"respondent_id": ["a", "b", "c"], "wave": 2025,
 ...                     "sector": ["Charity / NFP", "Business", None],
 ...                     "t_growth": ["agree ", "Don\\u2019t know", None]})
 >>> clean, log = clean_responses(raw, cb)
 >>> clean[["sector", "t_growth", "t_growth__top"]].to_dict("list")
 {'sector': ['nfp', 'private'], 't_growth': ['Agree', nan], 't_growth__top': [1.0, nan]}
->>> log.loc[1, "step"], int(log.loc[1, "rows_in"]), int(log.loc[1, "rows_out"])
+>>> log.loc[2, "step"], int(log.loc[2, "rows_in"]), int(log.loc[2, "rows_out"])
 ('drop_blank_rows', 3, 2)
 """
 
@@ -69,16 +78,27 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.errors import DataValidationError
-from analysis.io import write_csv, write_table
-from analysis.paths import DATA_PROCESSED, DATA_RAW, SYNTHETIC
-from analysis.respondents.codebook import META_VARIABLES, Codebook, load_codebook, normalise_text
+from analysis.errors import AnalysisError, DataValidationError
+from analysis.io import sha256_file, write_csv, write_table
+from analysis.paths import DATA_RAW, SYNTHETIC
+from analysis.respondents.codebook import (
+    CODEBOOK_NAME,
+    META_VARIABLES,
+    OPTIONS_NAME,
+    QUESTIONS_NAME,
+    TICKED,
+    Codebook,
+    load_codebook,
+    normalise_text,
+)
+from analysis.vocab import top_column
 
 log = logging.getLogger(__name__)
 
 LOG_COLUMNS = ["step", "rule", "rows_in", "rows_out", "rows_dropped", "cells_changed", "detail"]
-#: Default export per wave when no real export is given: the committed SYNTHETIC data.
-DEFAULT_RESPONSES = {w: DATA_RAW / "synthetic" / f"responses_{w}.csv" for w in (2024, 2025)}
+#: Columns put before :data:`LOG_COLUMNS` in a written cleaning log.
+LOG_SOURCE_COLUMNS = ["wave", "source", "source_sha256", "synthetic"]
+_BASE_SUFFIXES = ("__none", "__shown")
 
 
 @dataclass(frozen=True)
@@ -142,11 +162,18 @@ def _entry(step: str, rule: str, rows_in: int, rows_out: int, cells: int, detail
 
 
 def _answer_vars(df: pd.DataFrame, codebook: Codebook) -> list[str]:
-    return [v for v in codebook.variables.index if v not in META_VARIABLES and v in df.columns]
+    return [v for v in codebook.answer_ids() if v in df.columns]
 
 
 def _item_vars(df: pd.DataFrame, codebook: Codebook) -> list[str]:
     return [v for v in codebook.item_ids() if v in df.columns]
+
+
+def _row_of(df: pd.DataFrame, i: int) -> int:
+    lines = df.attrs.get("lines")
+    if lines is not None and len(lines) == len(df):
+        return int(lines[i])
+    return int(df.attrs.get("header_lines", 1)) + i + 1
 
 
 def normalise_labels(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, int]:
@@ -165,7 +192,6 @@ def normalise_labels(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFram
     (['edu'], 1)
     """
     df = raw.copy()
-    header_lines = int(raw.attrs.get("header_lines", 1))
     source = raw.attrs.get("source")
     changed = 0
     for var in _answer_vars(df, codebook):
@@ -178,14 +204,62 @@ def normalise_labels(raw: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFram
                 raise DataValidationError(
                     f"unknown label {value!r} (respondent {rid}): {err.args[0]}",
                     file=source,
-                    row=header_lines + i + 1,
-                    column=var,
+                    row=_row_of(df, i),
+                    column=df.attrs.get("columns", {}).get(var, var),
                 ) from None
             if new is not None and new != value:
                 changed += 1
             mapped.append(new)
         df[var] = pd.Series(mapped, index=df.index, dtype="str")
     return df, changed
+
+
+def tick_box_base(df: pd.DataFrame, codebook: Codebook) -> tuple[pd.DataFrame, int, str]:
+    """Apply each tick-box question's base rule; return the frame, cells set missing, detail.
+
+    Respondents outside a question's base get missing option answers; the helper columns
+    ``<question>__none`` / ``<question>__shown`` are dropped.
+
+    Examples
+    --------
+    >>> from analysis.respondents.codebook import load_codebook
+    >>> cb = load_codebook()
+    >>> df = pd.DataFrame({"org_structured_development": ["Selected", "Not selected", None],
+    ...                    "org_secondment": ["Not selected", "Not selected", None],
+    ...                    "networks_strong": ["Not selected", "Not selected", None]})
+    >>> out, n, _ = tick_box_base(df, cb)
+    >>> out["org_structured_development"].tolist(), n
+    (['Selected', nan, nan], 3)
+    """
+    df = df.copy()
+    changed = 0
+    details = []
+    for qid in codebook.questions.index[codebook.questions["type"] == "multi"]:
+        members = [m for m in codebook.members(qid) if m in df.columns]
+        if not members:
+            continue
+        rule = codebook.questions.at[qid, "base"]
+        block = df[members]
+        if rule == "shown":
+            shown = df.get(f"{qid}__shown")
+            in_base = (
+                shown.fillna(False).astype(bool)
+                if shown is not None
+                else pd.Series(False, index=df.index)
+            )
+        else:
+            ticked = block.eq(TICKED).any(axis=1)
+            none = df.get(f"{qid}__none")
+            if none is not None:
+                ticked |= none.eq(TICKED)
+            in_base = ticked
+        out_of_base = ~in_base
+        changed += int(block[out_of_base].notna().sum().sum())
+        for m in members:
+            df[m] = df[m].where(in_base)
+        details.append(f"{qid} ({rule}): {int(in_base.sum())} of {len(df)} in base")
+    drop = [c for c in df.columns if c.endswith(_BASE_SUFFIXES)]
+    return df.drop(columns=drop), changed, "; ".join(details) or "no tick-box question"
 
 
 def _is_blank(df: pd.DataFrame, codebook: Codebook) -> pd.Series:
@@ -288,8 +362,8 @@ def top_box(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 
     >>> from analysis.respondents.codebook import load_codebook
     >>> cb = load_codebook()
-    >>> item = next(i for i in cb.item_ids() if cb.scale_of(i) == "agree5")
-    >>> top_box(pd.DataFrame({item: ["Agree", "Disagree", None]}), cb).iloc[:, 0].tolist()
+    >>> df = pd.DataFrame({"belief_growth": ["Agree", "Disagree", None]})
+    >>> top_box(df, cb).iloc[:, 0].tolist()
     [1.0, 0.0, nan]
     """
     out = {}
@@ -299,7 +373,7 @@ def top_box(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for var in targets:
         top = set(codebook.top_values(var))
         col = df[codebook.source_of(var)]
-        out[f"{var}__top"] = np.where(col.isna(), np.nan, col.isin(top).astype(float))
+        out[top_column(var)] = np.where(col.isna(), np.nan, col.isin(top).astype(float))
     return pd.DataFrame(out, index=df.index, dtype="float64")
 
 
@@ -311,7 +385,7 @@ def clean_responses(
     Parameters
     ----------
     raw : pandas.DataFrame
-        Output of :func:`analysis.respondents.ingest.read_export` (original label text).
+        Output of :func:`analysis.respondents.ingest.read_export` (answer text).
     codebook : Codebook, optional
         Default :func:`~analysis.respondents.codebook.load_codebook`.
     config : CleanConfig, optional
@@ -322,24 +396,31 @@ def clean_responses(
     clean : pandas.DataFrame
         One row per kept respondent (index reset), columns: the metadata present
         (``respondent_id, respondent_key, wave, start, end, duration, status,
-        distribution_channel, finished, progress``), ``sector`` (code: public,
-        private, nfp, edu, other; missing if not given), ``flag_speeder``,
-        ``flag_straightliner`` (bool), one column per item (canonical label,
-        missing for blank or non-substantive answers) and ``<item>__top`` (float
-        0/1/NaN).
+        distribution_channel, finished, progress``), ``sector`` (a code of the sector
+        scale, including ``other`` and ``pns``; missing if blank), ``flag_speeder``,
+        ``flag_straightliner`` (bool), one column per item (canonical label; tick-box
+        options ``Selected``/``Not selected``; missing if unanswered, non-substantive or
+        outside the base) and ``<item>__top`` (float 1/0/NaN) for every item and derived
+        variable present.
     log : pandas.DataFrame
         ``step, rule, rows_in, rows_out, rows_dropped, cells_changed, detail``.
     """
     codebook = codebook if codebook is not None else load_codebook()
     config = config if config is not None else CleanConfig()
-    if "sector" not in raw.columns:
+    has_sector = (codebook.variables["kind"] == "sector").any()
+    if has_sector and "sector" not in raw.columns:
         raise DataValidationError(
-            "no sector column: the export must be read with read_export", column="sector"
+            "no sector column: the export must be read with read_export",
+            file=raw.attrs.get("source"),
+            column="sector",
         )
+    if not has_sector:  # a questionnaire without a sector question: sector is missing
+        raw = raw.assign(sector=pd.Series(None, index=raw.index, dtype="str"))
     entries = []
     n0 = len(raw)
 
     df, changed = normalise_labels(raw, codebook)
+    df.attrs = dict(raw.attrs)
     entries.append(
         _entry(
             "normalise_labels",
@@ -349,6 +430,19 @@ def clean_responses(
             n0,
             changed,
             f"{changed} cells rewritten to canonical labels or sector codes",
+        )
+    )
+
+    df, changed, detail = tick_box_base(df, codebook)
+    entries.append(
+        _entry(
+            "tick_box_base",
+            "tick-box options of respondents outside the question's base (codebook base rule: "
+            "answered = ticked an option or 'none'; shown = seen column) set to missing",
+            n0,
+            n0,
+            changed,
+            detail,
         )
     )
 
@@ -441,14 +535,15 @@ def clean_responses(
     n = len(df)
     df = df.copy()
     changed = 0
-    for var in _answer_vars(df, codebook):
+    for var in _item_vars(df, codebook):
         ns = df[var].isin(codebook.nonsubstantive_values(var))
         changed += int(ns.sum())
         df[var] = df[var].where(~ns)
     entries.append(
         _entry(
             "nonsubstantive_to_missing",
-            "codebook options with substantive == 0 (Don't know, Prefer not to say) set to missing",
+            "item options with substantive == 0 (Don't know, Prefer not to say) set to "
+            "missing; the sector keeps its codes (other, pns) for the weighting stage",
             n,
             n,
             changed,
@@ -460,7 +555,8 @@ def clean_responses(
     entries.append(
         _entry(
             "derive_top_box",
-            "<item>__top = 1 top-box option, 0 other substantive, missing if unanswered",
+            "<item>__top = 1 top-box option (tick boxes: ticked), 0 other substantive, missing "
+            "if unanswered or outside the base",
             n,
             n,
             0,
@@ -484,22 +580,21 @@ def unweighted_levels(clean: pd.DataFrame, codebook: Codebook | None = None) -> 
     Returns
     -------
     pandas.DataFrame
-        ``item_id, group_id`` (``all`` or a sector code), ``n`` (answered), ``x``
+        ``item_id, group_id`` (``all`` or a sector code), ``n`` (in the base), ``x``
         (top box) and ``estimate`` (``x / n``, 0-1 scale; NaN when ``n == 0``).
 
     Examples
     --------
     >>> from analysis.respondents.codebook import load_codebook
     >>> cb = load_codebook()
-    >>> item = next(i for i in cb.item_ids() if cb.scale_of(i) == "agree5")
-    >>> df = pd.DataFrame({"sector": ["nfp", "edu"], f"{item}__top": [1.0, 0.0]})
+    >>> df = pd.DataFrame({"sector": ["nfp", "edu"], "belief_growth__top": [1.0, 0.0]})
     >>> unweighted_levels(df, cb)[["group_id", "n", "x", "estimate"]].values.tolist()
     [['all', 2, 1, 0.5], ['edu', 1, 0, 0.0], ['nfp', 1, 1, 1.0]]
     """
     codebook = codebook if codebook is not None else load_codebook()
     rows = []
     for item in codebook.item_ids() + codebook.derived_ids():
-        col = f"{item}__top"
+        col = top_column(item)
         if col not in clean:
             continue
         groups = [("all", clean[col])]
@@ -513,72 +608,192 @@ def unweighted_levels(clean: pd.DataFrame, codebook: Codebook | None = None) -> 
 # -- command line ------------------------------------------------------------------
 
 
+def codebook_files(codebook: str | os.PathLike[str] | None) -> list[Path]:
+    """The three codebook tables named by ``--codebook`` (a folder or its ``codebook.csv``)."""
+    path = Path(codebook) if codebook else DATA_RAW / CODEBOOK_NAME
+    if path.is_dir():
+        path = path / CODEBOOK_NAME
+    return [path, path.parent / QUESTIONS_NAME, path.parent / OPTIONS_NAME]
+
+
+def refuse_output_onto_input(outputs: Sequence[Path], inputs: Sequence[Path]) -> None:
+    """Raise if an output path resolves to an input, into ``data/raw``, or onto another output.
+
+    Checked before anything is read or written, so an export is never destroyed.
+
+    >>> refuse_output_onto_input([Path("/tmp/x.csv")], [Path("/tmp/x.csv")])
+    Traceback (most recent call last):
+    ...
+    analysis.errors.DataValidationError: /tmp/x.csv: output path is an input ...
+    """
+    raw = DATA_RAW.resolve()
+    resolved_inputs = {Path(p).resolve(): Path(p) for p in inputs}
+    seen: dict[Path, Path] = {}
+    for out in outputs:
+        r = Path(out).resolve()
+        if r in resolved_inputs:
+            raise DataValidationError(
+                f"output path is an input ({resolved_inputs[r]}): refusing to overwrite it; "
+                "choose another --out/--log",
+                file=str(out),
+            )
+        if r.is_relative_to(raw):
+            raise DataValidationError(
+                "output path is under data/raw, which the build never writes; choose another "
+                "--out/--log (e.g. under build/)",
+                file=str(out),
+            )
+        if r in seen:
+            raise DataValidationError(
+                f"two outputs are the same file ({seen[r]} and {out})", file=str(out)
+            )
+        seen[r] = Path(out)
+
+
+def is_synthetic(path: Path) -> bool:
+    """True when ``path`` is (a byte-identical copy of) a committed SYNTHETIC export."""
+    if path.resolve().is_relative_to(SYNTHETIC.resolve()):
+        return True
+    digest = sha256_file(path)
+    return any(sha256_file(p) == digest for p in SYNTHETIC.glob("responses_*"))
+
+
 def build(
-    responses: str | os.PathLike[str] | None,
+    responses: str | os.PathLike[str],
     wave: int,
     out: str | os.PathLike[str],
     log_path: str | os.PathLike[str] | None = None,
+    *,
+    codebook: str | os.PathLike[str] | None = None,
+    questionnaire: int | None = None,
     fmt: str = "auto",
+    date_order: str | None = None,
+    timezone: str | None = None,
+    config: CleanConfig | None = None,
 ) -> tuple[Path, Path]:
     """Ingest, clean and write ``<out>.csv/.parquet`` and the wave's cleaning log.
 
-    ``responses`` None or ``"default"`` reads the committed SYNTHETIC export of ``wave``.
-    Returns (the cleaned csv path, the log path).
+    Parameters
+    ----------
+    responses : path-like
+        The export.
+    wave : int
+        Survey wave (any year).
+    out : path-like
+        Output stem (``.csv`` and ``.parquet`` are added).
+    log_path : path-like, optional
+        Default ``<out dir>/cleaning_log_<wave>.csv``.
+    codebook : path-like, optional
+        Folder of the codebook tables, or its ``codebook.csv``; default ``data/raw``.
+    questionnaire : int, optional
+        Questionnaire version; default the latest not after ``wave``.
+    fmt, date_order, timezone
+        Passed to :func:`~analysis.respondents.ingest.read_export`.
+
+    Returns
+    -------
+    (Path, Path)
+        The cleaned CSV and the log.
+
+    Raises
+    ------
+    DataValidationError
+        An output that is an input (before anything is read or written), or any input
+        the readers refuse.
     """
     from analysis.respondents.ingest import read_export
 
-    if wave not in DEFAULT_RESPONSES:
-        raise ValueError(f"wave={wave!r} is not one of {sorted(DEFAULT_RESPONSES)}")
-    src = DEFAULT_RESPONSES[wave] if responses in (None, "", "default") else Path(responses)
-    codebook = load_codebook()
-    raw = read_export(src, codebook, format=fmt, wave=wave)
-    clean, log_df = clean_responses(raw, codebook)
+    src = Path(responses)
     out = Path(out)
-    csv_path, _ = write_table(clean, out)
+    if out.suffix.lower() in (".csv", ".parquet"):
+        out = out.with_suffix("")
     log_path = Path(log_path) if log_path else out.parent / f"cleaning_log_{wave}.csv"
-    log_df.insert(0, "wave", wave)
-    log_df.insert(1, "source", src.name)
-    # Figures made from this wave say SYNTHETIC when, and only when, the input was.
-    log_df.insert(2, "synthetic", Path(src).resolve().is_relative_to(SYNTHETIC.resolve()))
+    tables = codebook_files(codebook)
+    outputs = [out.with_suffix(".csv"), out.with_suffix(".parquet"), log_path]
+    refuse_output_onto_input(outputs, [src, *tables])
+    cb = load_codebook(tables[0])
+    raw = read_export(
+        src,
+        cb,
+        format=fmt,
+        wave=wave,
+        questionnaire=questionnaire,
+        date_order=date_order,
+        timezone=timezone,
+    )
+    clean, log_df = clean_responses(raw, cb, config)
+    if clean.empty:
+        raise DataValidationError(
+            f"no respondents left after cleaning ({len(raw)} rows read; "
+            + "; ".join(f"{r.step}: {r.detail}" for r in log_df.itertuples() if r.rows_dropped)
+            + "); nothing written",
+            file=str(src),
+        )
+    for i, (name, value) in enumerate(
+        [
+            ("wave", int(wave)),
+            ("source", src.name),
+            ("source_sha256", sha256_file(src)),
+            ("synthetic", is_synthetic(src)),
+        ]
+    ):
+        log_df.insert(i, name, value)
+    csv_path, _ = write_table(clean, out)
     write_csv(log_df, log_path)
     return csv_path, log_path
 
 
 def combine_logs(paths: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str]) -> Path:
     """Stack per-wave cleaning logs (in the order given) into one CSV."""
-    frames = [pd.read_csv(p, dtype={"detail": str}) for p in paths]
+    refuse_output_onto_input([Path(out)], [Path(p) for p in paths])
+    frames = [pd.read_csv(p, dtype={"detail": str, "source_sha256": str}) for p in paths]
     return write_csv(pd.concat(frames, ignore_index=True), out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``build`` and ``combine-logs`` (see the module docstring)."""
+    """Command line: ``build`` and ``combine-logs`` (see the module docstring).
+
+    Exit status 0 on success, 2 on an input the readers refuse (one line on stderr
+    naming file, line and column).
+    """
     parser = argparse.ArgumentParser(
         prog="python -m analysis.respondents.clean", description=__doc__.split("\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="ingest + clean one wave")
-    b.add_argument(
-        "--responses",
-        default="default",
-        help="export path, or 'default' for the committed SYNTHETIC export",
-    )
-    b.add_argument("--wave", type=int, required=True)
-    b.add_argument("--out", default=None, help="output stem (default data/processed/respondents_W)")
-    b.add_argument("--log", default=None, help="log path (default <out dir>/cleaning_log_W.csv)")
+    b.add_argument("--responses", required=True, help="the export (CSV, XLSX or SPSS)")
+    b.add_argument("--wave", type=int, required=True, help="survey wave (a year)")
+    b.add_argument("--codebook", default=None, help="codebook folder or codebook.csv")
+    b.add_argument("--questionnaire", type=int, default=None, help="questionnaire version")
+    b.add_argument("--out", required=True, help="output stem (writes STEM.csv, STEM.parquet)")
+    b.add_argument("--log", required=True, help="cleaning log CSV")
     b.add_argument("--format", default="auto")
-    b.add_argument("--codebook", default=None, help="codebook.csv (options and items beside it)")
-    b.add_argument("--questionnaire", default=None, help="questionnaire version (default: wave)")
+    b.add_argument("--date-order", choices=["dmy", "mdy"], default=None)
+    b.add_argument("--timezone", default=None, help="zone of naive timestamps (default UTC)")
     c = sub.add_parser("combine-logs", help="stack per-wave logs")
     c.add_argument("--out", required=True)
     c.add_argument("logs", nargs="+")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    if args.command == "build":
-        out = args.out or DATA_PROCESSED / f"respondents_{args.wave}"
-        csv_path, log_path = build(args.responses, args.wave, out, args.log, args.format)
-        print(f"wrote {csv_path} and {log_path}")
-    else:
-        print(f"wrote {combine_logs(args.logs, args.out)}")
+    try:
+        if args.command == "build":
+            csv_path, log_path = build(
+                args.responses,
+                args.wave,
+                args.out,
+                args.log,
+                codebook=args.codebook,
+                questionnaire=args.questionnaire,
+                fmt=args.format,
+                date_order=args.date_order,
+                timezone=args.timezone,
+            )
+            print(f"wrote {csv_path} and {log_path}")
+        else:
+            print(f"wrote {combine_logs(args.logs, args.out)}")
+    except (AnalysisError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

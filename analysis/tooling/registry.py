@@ -444,15 +444,18 @@ def readme_table(registry: Registry) -> str:
     """Markdown table of every figure against its report section (kept in README.md)."""
     rows = [
         README_BEGIN,
-        "| report section | figure id | editions | notebook |",
+        "| report section | published edition (`figures/`) | respondent edition "
+        "(`build/waves/<wave>/figures/`) | notebook |",
         "| --- | --- | --- | --- |",
     ]
     for fig in registry.figures:
         nb = fig.notebook
-        eds = ", ".join(
-            f"`{fig.id}`" if e == PUBLISHED else f"`{fig.id_for(e, '<wave>')}`" for e in nb.editions
+        published = f"`{fig.id}`" if PUBLISHED in nb.editions else "-"
+        others = [e for e in nb.editions if e != PUBLISHED]
+        wave = ", ".join(f"`{fig.id_for(e, '<wave>')}`" for e in others) or "-"
+        rows.append(
+            f"| {nb.section} | {published} | {wave} | [`{nb.name}`](notebooks/{nb.name}.py) |"
         )
-        rows.append(f"| {nb.section} | {fig.id} | {eds} | [`{nb.name}`](notebooks/{nb.name}.py) |")
     rows.append(README_END)
     return "\n".join(rows)
 
