@@ -2,7 +2,8 @@
 
 The ranking verdicts of the published edition come from the claims audit (paired
 comparisons over the unknown overlap of two options, ``analysis.audit.claims``), computed
-here at the same level, alpha, design effect and bases as the section data.
+here at the same level, alpha, design effect and bases as the section data; those of the
+respondent edition from the producer's design-based paired comparisons (``compare_items``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import pytest
 
 from analysis import text
 from analysis.audit.claims import Bases, audit_claims
+from analysis.estimates.from_respondents import compare_items, weight_wave
+from analysis.estimates.wave import option_pairs
 from analysis.figures import enablers_barriers as eb
 from analysis.figures.base import SectionData
 from analysis.source.published import load_claims, load_published
@@ -273,3 +276,61 @@ def test_ranking_from_audit_keeps_paired_levels_only():
     # s35 compares changes ("has seen the most decline"), not levels
     assert not ranking["comparison_id"].isin(["c50", "c51", "c52"]).any()
     assert {"c30", "c31", "c32", "c36"} <= set(ranking["comparison_id"])
+
+
+@functools.cache
+def _paired_2025(level: float) -> pd.DataFrame:
+    """The producer's paired comparisons of every two options of a tick-box question, 2025."""
+    import warnings
+
+    from analysis.paths import DATA_RAW, SYNTHETIC
+    from analysis.respondents.clean import clean_responses
+    from analysis.respondents.codebook import load_codebook
+    from analysis.respondents.ingest import read_export
+    from analysis.weighting.targets import load_targets
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        codebook = load_codebook()
+        raw = read_export(SYNTHETIC / "responses_2025.csv", codebook, wave=2025)
+        clean, _ = clean_responses(raw, codebook)
+        targets = load_targets(DATA_RAW / "weighting_targets.csv", "equal_sectors", wave=2025)
+        ww = weight_wave(clean, targets=targets, wave=2025)
+        pairs = option_pairs(DATA_RAW / "codebook.csv", 2025)
+        return compare_items(ww, pairs=pairs, level=level, alpha=round(1 - level, 10))
+
+
+@pytest.mark.parametrize("level", [0.95, 0.99])
+def test_respondent_rankings_from_the_producers_paired_comparisons(respondent_section_data, level):
+    data = respondent_section_data(level=level)
+    comparisons = pd.concat([data.comparisons, _paired_2025(level)], ignore_index=True)
+    paired = SectionData(
+        estimates=data.estimates, comparisons=comparisons, labels=data.labels, wave=2025,
+        previous_wave=2024, level=level, alpha=data.alpha, edition=data.edition, synthetic=True,
+    )  # fmt: skip
+    result = eb.build(paired, figures=RESP_TEXT)
+    assert result.findings["ranking_source"] == "paired comparisons from respondents"
+    said = str(result)
+    for key in ("enablers", "barriers"):
+        f = result.findings[key]
+        assert f["ranking_tested"] is True
+        top = f["top_item"]
+        for other, verdict in f["rank_verdicts"].items():
+            p_min, p_max = f["rank_p"][other]
+            assert p_min == p_max  # design-based: one p-value, no unknown overlap
+            expected = expected_verdict(p_min, p_max, data.alpha)
+            if expected is Verdict.SUPPORTED and data.value(2025, top) < data.value(2025, other):
+                expected = Verdict.CONTRADICTED
+            assert verdict is expected, (key, other)
+            assert text.verdict_words(verdict, alpha=data.alpha) in said
+        leads = all(v is Verdict.SUPPORTED for v in f["rank_verdicts"].values())
+        assert f["top_leads"] is leads
+        assert ("lead the" in result.figures[list(eb.PANELS).index(key)].title) is leads
+    # SYNTHETIC 2025: shared goals above strong leadership at p = 0.018: a lead at 5%, not at 1%
+    enablers = result.findings["enablers"]
+    assert enablers["top_item"] == "enabler_shared_goals"
+    assert enablers["rank_p"]["enabler_strong_leadership"][0] == pytest.approx(0.0185, abs=5e-4)
+    assert enablers["top_leads"] is (level == 0.95)
+    # misaligned priorities above bureaucracy (59% vs 52%) is not distinguishable at either
+    barriers = result.findings["barriers"]
+    assert barriers["rank_verdicts"]["barrier_bureaucracy"] is Verdict.NOT_DISTINGUISHABLE
