@@ -442,6 +442,8 @@ def _contrasts(data, wave, figures, values) -> tuple[FigureOutput, dict, list[st
 def _contrast_sentence(data, wave, item, found) -> str:
     label = data.label(item)
     drawn = {g: v for g, v in found["levels"].items() if math.isfinite(v)}
+    if all(data.status(wave, item, g) is Status.ABSENT for g in found["levels"]):
+        return f"{label}: not asked in {wave}."
     if len(drawn) < 2:
         return f"{label}: fewer than two sectors have a {wave} level; nothing to compare."
     listed = ", ".join(f"{group_label(g)} {pct(v, data.edition)}" for g, v in drawn.items())
