@@ -234,6 +234,9 @@ def plot_rows(
                     plot_status = "published"
                 elif status is Status.LOST:
                     shown, plot_status = "not published", "not_published"
+                elif status is Status.ABSENT and data.edition is Edition.PUBLISHED:
+                    # no printed number for the cell: the reports print no such figure
+                    shown, plot_status = "not printed", "text_only"
                 else:
                     shown = PLACEHOLDER[status].format(wave=wave, value_text=printed)
                     plot_status = "text_only"
@@ -341,7 +344,9 @@ class FigureOutput:
         """Write ``<folder>/<id>.svg``, ``.png`` and ``.csv`` (atomic, deterministic)."""
         from analysis.plot import save_figure
 
-        return save_figure(self.figure, Path(folder) / self.id, self.plotted, alt_text=self.alt)
+        # The plotted numbers through the one float policy (same bytes on every CPU).
+        plotted = schema.canonical(self.plotted)
+        return save_figure(self.figure, Path(folder) / self.id, plotted, alt_text=self.alt)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
         """The PNG with its alt text, and the filled texts as metadata ``figure``.
