@@ -27,7 +27,9 @@ ifneq ($(filter clean,$(MAKECMDGOALS)),)
 endif
 
 # Deterministic, machine-independent runs. (No MPLBACKEND here: it would reach the
-# kernels of `make lab`; the notebook runner draws on Agg canvases by itself.)
+# kernels of `make lab`; the notebook runner draws on Agg canvases by itself.) One exported
+# by the caller's shell is dropped too, so the lab's kernels keep the inline backend.
+unexport MPLBACKEND
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 0
 export TZ := UTC
@@ -115,6 +117,12 @@ include build/registry.mk
 # re-runs exactly the rules that take LEVEL.
 $(foreach v,$(PARAM_VARS),$(call write_stamp,build/params/$(v),$($(v)),))
 build/params/%: ;
+# The report names the commit it was built from: its stamp changes only when HEAD moves.
+REPORT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo none)
+$(call write_stamp,build/params/COMMIT,$(REPORT_COMMIT),)
+# The report's own code, style sheet and notebook-page template.
+REPORT_SRC := analysis/tooling/report.py analysis/tooling/report.css analysis/tooling/notebook.py \
+	$(wildcard analysis/tooling/templates/*/*)
 
 RAW_FILES := $(sort $(wildcard data/raw/*.csv data/raw/*.json data/raw/synthetic/*)) \
 	data/raw/SHA256SUMS
@@ -133,7 +141,8 @@ REPORT := build/report/index.html
 WAVE_CLEAN := $(WAVE_DIR)/data/respondents_$(WAVE).parquet
 WAVE_CLEAN_PREVIOUS := $(if $(strip $(PREVIOUS_RESPONSES)),$(WAVE_DIR)/data/respondents_$(PREVIOUS_WAVE).parquet)
 WAVE_DATA := $(WAVE_DIR)/data/estimates.parquet $(WAVE_DIR)/data/comparisons.parquet \
-	$(WAVE_DIR)/data/weights.parquet $(WAVE_DIR)/data/weighting.json $(WAVE_DIR)/data/provenance.json
+	$(WAVE_DIR)/data/weights.parquet $(WAVE_DIR)/data/weighting.json $(WAVE_DIR)/data/provenance.json \
+	$(WAVE_DIR)/data/banner.csv
 NOTEBOOK_TARGETS := $(PUBLISHED_NOTEBOOKS) $(PUBLISHED_FIGURES) \
 	$(RESPONDENTS_NOTEBOOKS) $(RESPONDENTS_FIGURES)
 .PRECIOUS: $(NOTEBOOK_TARGETS)
@@ -243,6 +252,7 @@ $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv &: $(WAVE_DIR)/params/PREVIOU
 		--log $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv
 
 $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS \
+		$(WAVE_DIR)/params/CODEBOOK $(WAVE_DIR)/params/QUESTIONNAIRE \
 		$(WAVE_DIR)/params/WEIGHTING $(WAVE_DIR)/params/PREVIOUS_WAVE build/params/LEVEL \
 		build/params/ALPHA $(PACKAGE_SRC) $(ENV_STAMP) Makefile
 	$(PY) -m analysis.estimates.wave build --wave $(WAVE) \
@@ -250,6 +260,7 @@ $(WAVE_DATA) &: $(WAVE_CLEAN) $(WAVE_CLEAN_PREVIOUS) $(WAVE_DIR)/params/TARGETS 
 		$(if $(WAVE_CLEAN_PREVIOUS),--previous $(WAVE_CLEAN_PREVIOUS) \
 			--previous-log $(WAVE_DIR)/data/cleaning_log_$(PREVIOUS_WAVE).csv) \
 		--targets $(TARGETS) --scheme $(WEIGHTING) --level $(LEVEL) --alpha $(ALPHA) \
+		--codebook $(CODEBOOK) $(if $(QUESTIONNAIRE),--questionnaire $(QUESTIONNAIRE)) \
 		--out-dir $(WAVE_DIR)/data
 
 ##@ Figures and report
@@ -268,8 +279,9 @@ $(NOTEBOOK_TARGETS) &: $(NOTEBOOK_SOURCES) $(PUBLISHED_INPUTS) $(RESPONDENTS_INP
 $(MANIFEST): $(PUBLISHED_NOTEBOOKS) $(PUBLISHED_FIGURES) $(PROCESSED) notebooks/registry.toml $(ENV_STAMP)
 	$(PY) -m analysis.tooling.registry manifest --out $@ $(PROCESSED)
 
-$(REPORT): $(MANIFEST) $(PUBLISHED_NOTEBOOKS) $(RESPONDENTS_NOTEBOOKS) \
-		data/raw/discrepancies.csv CITATION.cff $(ENV_STAMP)
+$(REPORT): $(MANIFEST) $(PUBLISHED_NOTEBOOKS) $(RESPONDENTS_NOTEBOOKS) $(NOTEBOOK_SOURCES) \
+		data/raw/discrepancies.csv data/raw/documents.csv CITATION.cff build/params/COMMIT \
+		$(REPORT_SRC) $(PACKAGE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.tooling.report --out $@ --wave-dir $(WAVE_DIR)
 
 .PHONY: figures
@@ -289,8 +301,12 @@ report: $(REPORT)
 endif
 
 .PHONY: check-report
-check-report: all ## Open the report in headless Chromium: images load, no console errors
+check-report: all ## Report in headless Chromium at 1400 and 390 px and on A4: images, links, no overflow
 	$(PY) scripts/check_report.py $(REPORT)
+
+.PHONY: check-lab
+check-lab: all ## JupyterLab in headless Chromium: inline figure, save keeps the .py, git stays clean
+	$(PY) scripts/check_lab.py
 
 .PHONY: verify
 verify: $(ENV_STAMP) ## Compare outputs with the COMMITTED manifest, then clean rebuild and again

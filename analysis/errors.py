@@ -65,3 +65,7 @@ class LowBaseWarning(StatisticalWarning):
 
 class ConvergenceWarning(StatisticalWarning):
     """An iterative procedure stopped before meeting its tolerance."""
+
+
+class DominantWeightWarning(StatisticalWarning):
+    """One respondent carries more than a set share of a group's total weight."""

@@ -20,6 +20,8 @@ ROOT: Path = Path(os.environ.get("WIG_ROOT", Path(__file__).resolve().parent.par
 DATA: Path = ROOT / "data"
 #: Transcribed published statistics and other hand-made inputs; never written by the build.
 DATA_RAW: Path = DATA / "raw"
+#: Weighting target schemes (read only through ``analysis.weighting.targets.load_targets``).
+WEIGHTING_TARGETS: Path = DATA_RAW / "weighting_targets.csv"
 #: The committed SYNTHETIC respondent-level exports (made by ``tools.synthetic``).
 SYNTHETIC: Path = DATA_RAW / "synthetic"
 #: Tidy outputs of the build that notebooks read (committed, checksummed).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from analysis.vocab import Verdict
+from analysis.vocab import Status, Verdict
 
 #: Verdict -> words, with ``{alpha}`` filled by :func:`format_level` of the run's alpha.
 VERDICT_WORDS: dict[Verdict, str] = {
@@ -372,3 +372,57 @@ def group_differences_phrase(differ: Sequence[str], tested: int, *, groups: str 
     if tested:
         return f"{groups} gaps within sampling noise"
     return f"{groups} gaps not testable"
+
+
+# ----------------------------------------------------------------------------- withheld cells
+#: Status -> words for a cell that shows no number (``{threshold}``: the suppression base).
+STATUS_WORDS: dict[Status, str] = {
+    Status.SUPPRESSED: "suppressed (n<{threshold})",
+    Status.NO_BASE: "no base",
+    Status.ABSENT: "not asked",
+    Status.LOST: "lost in extraction",
+}
+
+
+def status_words(status: Status | str, *, threshold: int | None = None) -> str:
+    """Words for a cell whose status withholds its number; "not published" otherwise.
+
+    >>> status_words("suppressed", threshold=10), status_words(Status.NO_BASE)
+    ('suppressed (n<10)', 'no base')
+    >>> status_words(Status.CHANGE_ONLY)
+    'not published'
+    """
+    words = STATUS_WORDS.get(Status(status), "not published")
+    if "{threshold}" in words:
+        if threshold is None:
+            raise ValueError(f"status {Status(status).value!r} needs the suppression threshold")
+        words = words.format(threshold=int(threshold))
+    return words
+
+
+#: Why a respondent-level cell or comparison is withheld (disclosure control): code -> words.
+#: The codes are the reasons of ``analysis.stats.disclosure.suppression_reasons`` and
+#: ``analysis.estimates.from_respondents``.
+WITHHELD_WORDS: dict[str, str] = {
+    "primary": "fewer than {threshold} respondents in the base ({n})",
+    "complementary": (
+        "withheld because a group in it has fewer than {threshold} respondents, who could "
+        "otherwise be recovered by subtraction"
+    ),
+    "no_base": "nobody in this group is in the item's base",
+    "side_withheld": "a side is withheld ({words})",
+    "paired_base": (
+        "the paired base differs from an item's own base by fewer than {threshold} "
+        "respondents, who could otherwise be recovered"
+    ),
+    "no_common_base": "no respondent is in both items' bases",
+}
+
+
+def withheld_words(code: str, **fields: object) -> str:
+    """Words for why a respondent-level number is withheld.
+
+    >>> withheld_words("primary", threshold=10, n=6)
+    'fewer than 10 respondents in the base (6)'
+    """
+    return WITHHELD_WORDS[code].format(**fields)

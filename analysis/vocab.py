@@ -78,6 +78,20 @@ def top_column(item_id: str) -> str:
     return f"{item_id}{TOP_SUFFIX}"
 
 
+#: Suffix of a respondent-level "Don't know" indicator (``<item_id>__dk``: 1 when the answer
+#: was non-substantive (Don't know, Prefer not to say), 0 when substantive, NaN unanswered).
+DK_SUFFIX = "__dk"
+
+
+def dk_column(item_id: str) -> str:
+    """Name of the "Don't know" indicator of ``item_id`` in a cleaned respondent table.
+
+    >>> dk_column("optimism")
+    'optimism__dk'
+    """
+    return f"{item_id}{DK_SUFFIX}"
+
+
 def group_label(group_id: str) -> str:
     """Display label of a group id (the id itself when unknown).
 

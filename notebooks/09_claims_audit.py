@@ -9,77 +9,58 @@
 # ---
 
 # %% [markdown]
-# # Claims audit: which changes in the 2025 report exceed sampling noise?
+# # Claims audit: which of the reports' comparisons exceed sampling noise?
 #
-# The 2025 report asserts many changes ("improved", "declined", "fallen sharply") and sector
-# differences without a test. `data/raw/claims.csv` registers every comparative claim with the
-# published rows it compares; `analysis.audit.claims.audit_claims` tests each one (pooled z test,
-# Newcombe hybrid-score interval, Holm and Benjamini-Hochberg adjustment over the family) under
-# **assumed bases**, because the 2025 report publishes no sample size. The build writes the result
-# to `data/processed/claims_audit.csv`; this notebook reads it and draws every testable claim.
+# The 2025 report (and the 2024 action plan) assert changes ("improved", "declined sharply"),
+# sector differences and rankings ("most positive", "the top barrier", "lead the enablers")
+# without a test. `data/raw/claims.csv` registers each of them, one row per pairwise
+# comparison (a "most" statement needs every comparison), and `analysis.audit.claims` tests
+# them from the printed numbers: independent samples with the pooled z test and Newcombe
+# interval, two options answered by the same respondents over every overlap the printed
+# margins allow (Wald paired interval), under **assumed bases** (no 2025 base is published)
+# divided by the design effect DEFF. Each verdict states the design effect at which it
+# flips. Printed numbers only: this section has no respondent edition. Figure logic:
+# `analysis/figures/claims_audit.py`.
 
 # %% tags=["parameters"]
-published_path = "data/processed/published.parquet"
+edition = "published"
+wave = 2025
+previous_wave = 2024
+estimates_path = "data/processed/estimates_published.parquet"
+comparisons_path = "data/processed/comparisons_published.parquet"
+items_path = "data/raw/items.csv"
+documents_path = "data/raw/documents.csv"
+provenance_path = ""
 audit_path = "data/processed/claims_audit.parquet"
-figures_dir = "figures"
+figures_dir = ""
 level = 0.95
 alpha = 0.05
-base_all = 274
-base_sector = 68
 
 # %%
+from analysis.figures import claims_audit
+from analysis.tooling.views import open_section, require_input
 
-from analysis.audit.claims import SUMMARY_COLUMNS
-from analysis.estimates import _legacy_figdata as figdata
-from analysis.paths import ROOT
-from analysis.plot import forest, save_figure
-from analysis.tooling.registry import load_registry
-
-spec = load_registry().figure("fig-audit-01-claims-forest")
-audit = figdata.load(ROOT / audit_path)
-audit["verdict_short"] = audit["verdict"].str.split(":").str[0]
-audit.groupby("verdict_short").size().rename("claims").to_frame()
+section = open_section(
+    "09_claims_audit", edition=edition, wave=wave, previous_wave=previous_wave,
+    estimates_path=estimates_path, comparisons_path=comparisons_path, items_path=items_path,
+    documents_path=documents_path, provenance_path=provenance_path, figures_dir=figures_dir,
+    level=level, alpha=alpha,
+)  # fmt: skip
+audit = claims_audit.read_audit(require_input(audit_path))
+result = section.save(
+    claims_audit.build(section.data, audit=audit, **section.text("fig-audit-01-claims-forest"))
+)
+result.figures[0]
 
 # %% [markdown]
-# The audit table, one row per claim (values in %, differences on the 0-1 scale):
+# **Findings**, computed from the audit (not typed):
 
 # %%
-audit[SUMMARY_COLUMNS]
-
-# %%
-testable = audit[audit["p_value"].notna() & audit["diff"].notna()].reset_index(drop=True)
-testable["label"] = [
-    f"{r.comparison_id} {r.topic} ({r.direction}): "
-    f"{100 * r.estimate_b:.0f}% vs {100 * r.estimate_a:.0f}%"
-    for r in testable.itertuples()
-]
-
-fig, plotted = forest(
-    testable,
-    title=spec.title,
-    subtitle=spec.subtitle,
-    base=f"Bases assumed (none published for 2025): n={base_all} per wave for all leaders, "
-    f"n={base_sector} per sector",
-    note=f"Lines show {level:.0%} Newcombe hybrid-score intervals; verdicts at alpha={alpha:g}",
-    order="given",
-)
-plotted["claim_id"] = testable["comparison_id"].to_numpy()
-plotted["stat_id"] = (testable["stat_id_a"] + ";" + testable["stat_id_b"]).to_numpy()
-save_figure(fig, ROOT / figures_dir / spec.id, plotted, alt_text=spec.alt)
-fig
+print(result)
 
 # %% [markdown]
-# **Interpretation** (computed):
+# Every claim, tested or not, with its verdict, the design effect at which it flips, the
+# minimum detectable difference and why it could not be tested (proportions 0-1):
 
 # %%
-counts = audit["verdict_short"].value_counts()
-supported = counts.filter(like="supported").sum()
-noise = counts.get("not distinguishable from sampling noise", 0)
-untestable = len(audit) - len(testable)
-holm = int((testable["p_holm"] < alpha).sum())
-print(
-    f"Of {len(audit)} comparative claims, {len(testable)} can be tested with the published "
-    f"levels: {supported} are supported at {alpha:.0%} and {noise} are not distinguishable from "
-    f"sampling noise under the assumed bases; {holm} remain significant after Holm correction "
-    f"over the family. {untestable} claims cannot be tested (levels not published or bounded)."
-)
+claims_audit.summary(audit)

@@ -30,6 +30,7 @@ provenance_path = "build/waves/2025/data/provenance.json"
 weights_path = "build/waves/2025/data/weights.parquet"
 weighting_path = "build/waves/2025/data/weighting.json"
 cleaning_log_path = "build/waves/2025/data/cleaning_log_2025.csv"
+banner_path = "build/waves/2025/data/banner.csv"
 figures_dir = ""
 level = 0.95
 alpha = 0.05
@@ -41,6 +42,7 @@ import json
 import pandas as pd
 
 from analysis.figures import respondent_level
+from analysis.stats.banner import format_banner, read_banner
 from analysis.tooling.views import open_section, require_input
 
 section = open_section(
@@ -72,6 +74,18 @@ result.figures[1]
 
 # %%
 result.figures[2]
+
+# %% [markdown]
+# ## Banner table
+#
+# Every statement by sector as survey analysts read them: weighted percentages, and a
+# column's letter where that cell is significantly higher than the lettered column
+# (design-based tests on the raked design, Holm-corrected within each row), with each item's
+# own unweighted, weighted and effective bases. Cells under 10 respondents are suppressed,
+# and so is every cell from which a suppressed one could be worked out.
+
+# %%
+format_banner(read_banner(require_input(banner_path)), labels=section.data.labels)
 
 # %% [markdown]
 # **Findings**, computed from the estimates and comparisons:

@@ -16,7 +16,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from analysis.errors import LowBaseWarning
+from analysis.errors import DataValidationError, LowBaseWarning
 from analysis.stats.banner import banner, banner_from_published, format_banner
 from analysis.stats.design import SurveyDesign
 
@@ -100,7 +100,8 @@ def test_published_banner_letters_match_statsmodels():
     wide = format_banner(banner_from_published(pub, bases))
     assert wide.loc["optimism", "B: private"] == "62% A"
     assert wide.loc["dialogue", "D: edu"] == "-"
-    assert wide.loc["Base (unweighted)", "D: edu"] == "30"
+    assert wide.loc["dialogue: base (unweighted)", "D: edu"] == "30"
+    assert wide.loc["optimism: base (unweighted)", "A: public"] == "120"
 
 
 def test_banner_argument_errors():
@@ -116,3 +117,79 @@ def test_banner_argument_errors():
     d = SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc")
     with pytest.raises(ValueError, match="no respondents"):
         banner(d, ["awards_yes"], "stype", columns=["E", "X"])
+
+
+# ----------------------------------------------------------------------------- respondent data
+SYN = pd.read_csv(FIX / "synthetic_respondents_2025.csv")
+SECTORS = ["public", "private", "nfp", "edu"]
+
+
+def _raked() -> SurveyDesign:
+    return SurveyDesign(SYN).rake({"sector": dict.fromkeys(SECTORS, 0.25)})
+
+
+def test_raked_banner_cells_and_bases_equal_r():
+    # R: dd <- rake(s, list(~sector), ...)[!is.na(y) & sector == g, ];
+    #    coef/SE(svymean(~y0, dd)); n = sum(weights(dd) != 0); sum(weights(dd))
+    items = ["optimism__top", "enabler_trust__top", "comm_sufficient__top"]
+    out = banner(_raked(), items, "sector", columns=SECTORS).set_index(["item", "column"])
+    ref = pd.read_csv(FIX / "synthetic_estimates.csv")
+    ref = ref[ref["design"] == "rake_equal_2025"].copy()
+    ref["column"] = ref["group"].replace({"all": "Total"})
+    ref["item"] = ref["item"] + "__top"
+    ref = ref.set_index(["item", "column"]).loc[out.index]
+    np.testing.assert_allclose(out["estimate"], ref["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(out["se"], ref["se"], rtol=1e-6)
+    np.testing.assert_array_equal(out["n"], ref["n"])
+    np.testing.assert_allclose(out["n_weighted"], ref["n_weighted"], rtol=1e-6)
+    # effective base p(1-p)/se^2 (R svyciprop's n.eff before the df factor)
+    p = ref["estimate"]
+    np.testing.assert_allclose(out["n_eff"], p * (1 - p) / ref["se"] ** 2, rtol=1e-6)
+    # every item shows its own bases, not the largest one
+    wide = format_banner(out.reset_index())
+    assert wide.loc["comm_sufficient__top: base (unweighted)", "D: edu"] == str(
+        int(out.loc[("comm_sufficient__top", "edu"), "n"])
+    )
+    assert wide.loc["optimism__top: base (weighted)", "Total"] == (
+        f"{out.loc[('optimism__top', 'Total'), 'n_weighted']:.1f}"
+    )
+    assert "optimism__top: base (effective)" in wide.index
+    # pair tests match R's contrasts: svycontrast(svymean(~ya + ia + yb + ib, dd), ...)
+    bg = pd.read_csv(FIX / "synthetic_between_groups.csv")
+    bg = bg[(bg["design"] == "rake_equal_2025") & (bg["item"] == "optimism")]
+    pairs = out.attrs["pairs"]
+    pairs = pairs[pairs["item"] == "optimism__top"].set_index(["group_a", "group_b"])
+    got = pairs.loc[list(zip(bg["group_a"], bg["group_b"], strict=True))]
+    np.testing.assert_allclose(got["se"], bg["se"], rtol=1e-6)
+    np.testing.assert_allclose(got["p_value"], bg["p_value"], rtol=1e-6)
+
+
+def test_banner_dont_know_option():
+    data = SYN.copy()
+    missing = data["optimism__top"].isna()
+    data["optimism__dk"] = missing.astype(float)  # every blank taken as "Don't know"
+    d = SurveyDesign(data).rake({"sector": dict.fromkeys(SECTORS, 0.25)})
+    dropped = banner(d, ["optimism__top"], "sector").set_index("column")
+    kept = banner(d, ["optimism__top"], "sector", dont_know="include").set_index("column")
+    assert kept.loc["Total", "n"] == dropped.loc["Total", "n"] + missing.sum() == len(data)
+    assert kept.loc["Total", "estimate"] < dropped.loc["Total", "estimate"]
+    with pytest.raises(DataValidationError, match="comm_sufficient__dk"):
+        banner(d, ["comm_sufficient__top"], "sector", dont_know="include")
+    with pytest.raises(ValueError, match="dont_know='maybe'"):
+        banner(d, ["optimism__top"], "sector", dont_know="maybe")
+
+
+def test_suppressed_cells_read_suppressed_not_unpublished():
+    data = SYN.copy()
+    edu = data.index[data["sector"] == "edu"]
+    data.loc[edu[7:], "optimism__top"] = np.nan
+    d = SurveyDesign(data).rake({"sector": dict.fromkeys(SECTORS, 0.25)})
+    with pytest.warns(LowBaseWarning, match="2 suppressed"):
+        out = banner(d, ["optimism__top", "enabler_trust__top"], "sector", columns=SECTORS)
+    wide = format_banner(out)
+    assert wide.loc["optimism__top", "D: edu"] == "suppressed (n<10)"
+    assert wide.loc["optimism__top", "Total"] == "suppressed (n<10)"  # complementary
+    assert wide.loc["optimism__top: base (unweighted)", "D: edu"] == "7"
+    assert wide.loc["enabler_trust__top", "Total"].endswith("%")
+    pub = pd.DataFrame({"item": ["q"], "group": ["a"], "value": [np.nan]})
+    assert format_banner(banner_from_published(pub, {"a": 50})).loc["q", "A: a"] == "-"

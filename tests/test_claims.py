@@ -77,23 +77,26 @@ def _z_crit(alpha: float) -> float:
 
 def test_default_deff_is_the_kish_deff_of_the_projects_weighting():
     # Recompute from the synthetic 2025 export: ingest, clean, rake to equal_sectors.
-    from analysis.respondents.clean import DEFAULT_RESPONSES, clean_responses
+    from analysis.respondents.clean import clean_responses
     from analysis.respondents.codebook import load_codebook
     from analysis.respondents.ingest import read_export
-    from analysis.weighting.rake import kish_design_effect, load_targets, rake
+    from analysis.weighting.rake import kish_design_effect, rake
+    from analysis.weighting.targets import load_targets
 
     codebook = load_codebook()
-    clean, _ = clean_responses(read_export(DEFAULT_RESPONSES[2025], codebook, wave=2025), codebook)
-    weights = rake(clean, load_targets("equal_sectors")).weights
+    export = paths.SYNTHETIC / "responses_2025.csv"
+    clean, _ = clean_responses(read_export(export, codebook, wave=2025), codebook)
+    margins = load_targets(paths.WEIGHTING_TARGETS, "equal_sectors", wave=2025).margins
+    weights = rake(clean, margins).weights
     kish = kish_design_effect(weights)
     # Kish (1965): n sum(w^2) / (sum w)^2, by hand
     assert kish == pytest.approx(len(weights) * np.sum(weights**2) / np.sum(weights) ** 2)
     assert round(kish, 2) == cl.DEFAULT_DEFF == 1.08
     assert f"{kish:.4f}" in cl.DEFF_SOURCE
-    processed = paths.DATA_PROCESSED / "respondents_2025.parquet"
+    processed = paths.BUILD / "waves" / "2025" / "data" / "respondents_2025.parquet"
     if processed.exists():  # the build's cleaned file gives the same
         built = pd.read_parquet(processed)
-        again = kish_design_effect(rake(built, load_targets("equal_sectors")).weights)
+        again = kish_design_effect(rake(built, margins).weights)
         assert again == pytest.approx(kish, rel=1e-12)
     # one value everywhere: the registry parameter and the command-line default
     with open(paths.ROOT / "notebooks" / "registry.toml", "rb") as handle:

@@ -226,3 +226,131 @@ def test_missing_values_are_a_domain():
     b = svy_mean(d.subset(data["y"].notna()), "api00", **NO_FLAGS)
     np.testing.assert_allclose(a[["estimate", "se"]], b[["estimate", "se"]], rtol=1e-12)
     assert a["n"].iloc[0] == data["y"].notna().sum()
+
+
+# ----------------------------------------------------------------------------- calibration
+POP = pd.read_csv(FIX / "population_margins.csv")
+POP_MARGINS = {v: g.set_index("level")["target"] for v, g in POP.groupby("variable", sort=False)}
+POP_CROSS = pd.read_csv(FIX / "population_cross.csv")
+
+
+def make_calibrated(name: str) -> SurveyDesign:
+    """The calibrated designs of scripts/r_reference.R (population totals of apipop)."""
+    clus1 = SurveyDesign(CLUS1, weights="pw", ids="dnum", fpc="fpc")
+    if name == "clus1_rake":  # rake(dclus1, list(~stype, ~sch.wide), ..., control = tight)
+        margins = {k: POP_MARGINS[k] for k in ("stype", "sch.wide")}
+        return clus1.rake(margins, kind="total")
+    if name == "clus1_post_stype":  # postStratify(dclus1, ~stype, pop_stype)
+        return clus1.poststratify("stype", POP_MARGINS["stype"], kind="total")
+    if name == "clus1_post_cross":  # postStratify(dclus1, ~stype + sch.wide, pop_cross)
+        return clus1.poststratify(["stype", "sch.wide"], POP_CROSS, kind="total")
+    # rake(dstrat, list(~stype, ~sch.wide, ~awards), ..., control = tight)
+    strat = SurveyDesign(STRAT, weights="pw", strata="stype", fpc="fpc")
+    return strat.rake(POP_MARGINS, kind="total")
+
+
+CALIBRATED = ["clus1_rake", "clus1_post_stype", "clus1_post_cross", "strat_rake"]
+
+
+@pytest.mark.parametrize("design", CALIBRATED)
+def test_calibrated_designs_match_r(design):
+    from analysis.stats.design import design_effect, domain_mean
+
+    d = make_calibrated(design)
+    assert d.is_calibrated and d.weighting.converged
+    data = STRAT if design.startswith("strat") else CLUS1
+    ref = _rows("api_calibrated.csv", design=design)
+    assert len(ref) == 12
+    for _, r in ref.iterrows():
+        dd = d if r["domain"] == "all" else d.subset((data["stype"] == r["domain"]).to_numpy())
+        assert dd.nrow == r["nrow"] and dd.degf == r["degf"]  # R: nrow(dd), degf(dd)
+        y = data[r["variable"]].to_numpy(dtype=float)
+        m = domain_mean(dd, y, np.ones(len(data), dtype=bool))
+        # R: svymean(~v, dd, deff = "replace") and svymean(~v, dd, deff = TRUE)
+        assert m.estimate == pytest.approx(r["estimate"], rel=RTOL)
+        assert np.sqrt(m.variance) == pytest.approx(r["se"], rel=RTOL)
+        assert design_effect(m, m.variance) == pytest.approx(
+            r["deff_replace"], rel=RTOL, nan_ok=True
+        )
+        assert design_effect(m, m.variance, "population") == pytest.approx(
+            r["deff_true"], rel=RTOL, nan_ok=True
+        )
+        if np.isfinite(r["beta_low"]):
+            for method in ("beta", "logit"):
+                # R: attr(svyciprop(~I(v == 1), dd, method = method), "ci")
+                out = svy_ciprop(dd, r["variable"], method, **NO_FLAGS).iloc[0]
+                assert out["ci_low"] == pytest.approx(r[f"{method}_low"], rel=RTOL)
+                assert out["ci_high"] == pytest.approx(r[f"{method}_high"], rel=RTOL)
+
+
+def test_calibrated_domain_estimates_match_svyby_cells_and_fixed_weights_differ():
+    d = make_calibrated("clus1_post_stype")
+    # post-stratified on stype: a stype domain's mean has no sampling variance left from the
+    # stype totals, and the design must not be re-calibrated on a domain
+    with pytest.raises(ValueError, match="calibrate the whole design"):
+        d.subset((CLUS1["stype"] == "E").to_numpy()).rake(
+            {"stype": POP_MARGINS["stype"]}, kind="total"
+        )
+    fixed = SurveyDesign(CLUS1.assign(w=d.weight_values), weights="w", ids="dnum", fpc="fpc")
+    cal = svy_mean(d, "api00", **NO_FLAGS)["se"].iloc[0]
+    fix = svy_mean(fixed, "api00", **NO_FLAGS)["se"].iloc[0]
+    ref = _rows("api_calibrated.csv", design="clus1_post_stype", domain="all", variable="api00")
+    assert cal == pytest.approx(ref["se"].iloc[0], rel=RTOL) and fix > cal * 1.001
+    with pytest.raises(ValueError, match="set by SurveyDesign.rake"):
+        SurveyDesign(CLUS1, calibration=d.calibration)
+
+
+# ----------------------------------------------------------------------------- exact extremes
+#: Weights whose BLAS dot product with ones is not their sum (1 + 1 ulp: the old residue).
+AWKWARD = np.random.default_rng(0).uniform(0.2, 3, 60)
+
+
+def test_all_positive_under_weights_is_exactly_one_with_the_methods_bounds():
+    from analysis.stats.design import design_effect, domain_mean, t_test
+
+    n = AWKWARD.size
+    df = pd.DataFrame({"y": 1.0, "w": AWKWARD})
+    assert np.dot(AWKWARD, np.ones(n)) / AWKWARD.sum() != 1.0  # the ulp the old code kept
+    d = SurveyDesign(df, weights="w")
+    m = domain_mean(d, df["y"].to_numpy(), np.ones(n, bool))
+    assert m.estimate == 1.0 and m.variance == 0.0
+    assert np.isnan(design_effect(m, m.variance))  # 0/0: undefined, not negative
+    for level in (0.9, 0.95, 0.99):
+        beta = svy_ciprop(d, "y", "beta", level=level, **NO_FLAGS).iloc[0]
+        assert beta["estimate"] == 1.0 and beta["ci_high"] == 1.0 and beta["n_eff"] == n
+        # Clopper-Pearson at x = n: lower = (alpha/2)^(1/n_e); Korn-Graubard's n_e is n here
+        # (nrow - 1 = degf, so its df factor is 1)
+        alpha = 1 - level
+        assert beta["ci_low"] == pytest.approx((alpha / 2) ** (1 / n), rel=1e-12)
+        lo, hi = proportion_confint(n, n, alpha=alpha, method="beta")
+        assert (beta["ci_low"], beta["ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    zero = svy_ciprop(SurveyDesign(df.assign(y=0.0), weights="w"), "y", "beta", **NO_FLAGS)
+    assert zero["estimate"].iloc[0] == 0.0 and zero["ci_low"].iloc[0] == 0.0
+    # Wilson on the unweighted n at the bound: not zero-width, as statsmodels' Wilson
+    wil = svy_ciprop(d, "y", "wilson", df=np.inf, **NO_FLAGS).iloc[0]
+    lo, hi = proportion_confint(n, n, alpha=0.05, method="wilson")
+    assert (wil["ci_low"], wil["ci_high"]) == pytest.approx((lo, hi), rel=1e-12)
+    assert wil["ci_low"] < 1.0
+    logit = svy_ciprop(d, "y", "logit", **NO_FLAGS).iloc[0]
+    assert np.isnan(logit["ci_low"]) and np.isnan(logit["ci_high"])  # undefined at the bound
+    assert t_test(0.0, 0.0, 11, 0.95)["p_value"] == 1.0
+
+
+def test_two_cells_at_100_percent_get_no_letter_and_no_negative_n_eff():
+    from analysis.stats.banner import banner
+
+    rng = np.random.default_rng(7)
+    n = AWKWARD.size
+    df = pd.DataFrame(
+        {
+            "g": np.repeat(["a", "b", "c"], n),
+            "y": np.r_[np.ones(n), np.ones(n), rng.integers(0, 2, n)].astype(float),
+            "w": np.r_[AWKWARD, AWKWARD[::-1] * 1.3, np.ones(n)],
+        }
+    )
+    out = banner(SurveyDesign(df, weights="w"), ["y"], "g", total=False).set_index("column")
+    assert out.loc["a", "estimate"] == 1.0 and out.loc["b", "estimate"] == 1.0
+    pairs = out.attrs["pairs"].set_index(["group_a", "group_b"])
+    assert pairs.loc[("a", "b"), "p_value"] == 1.0 and pairs.loc[("a", "b"), "diff"] == 0.0
+    assert "B" not in out.loc["a", "sig"] and "A" not in out.loc["b", "sig"]
+    assert (out["n_eff"] > 0).all()

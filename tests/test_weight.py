@@ -14,14 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.errors import ConvergenceWarning, DataValidationError, WeightingError
+from analysis.errors import ConvergenceWarning, WeightingError
+from analysis.paths import WEIGHTING_TARGETS
 from analysis.weighting.rake import (
     kish_design_effect,
-    load_targets,
     poststratify,
     rake,
     trim_weights,
 )
+from analysis.weighting.targets import load_targets
 
 FIX = Path(__file__).parent / "fixtures" / "r_survey"
 RTOL = 1e-6
@@ -46,7 +47,9 @@ def pop_margins() -> dict[str, pd.Series]:
 def test_rake_matches_r_rake_clus1(clus1, pop_margins):
     # R: rake(dclus1, list(~stype, ~sch.wide), ..., control = list(maxit=1000, epsilon=1e-15))
     ref = pd.read_csv(FIX / "weights_clus1.csv")
-    res = rake(clus1, {k: pop_margins[k] for k in ("stype", "sch.wide")}, weights="pw")
+    res = rake(
+        clus1, {k: pop_margins[k] for k in ("stype", "sch.wide")}, weights="pw", kind="total"
+    )
     np.testing.assert_allclose(res.weights.to_numpy(), ref["w_rake"], rtol=RTOL)
     np.testing.assert_allclose(res.weights.to_numpy(), ref["w_rake"], rtol=1e-9)
     assert res.diagnostics.converged
@@ -62,7 +65,7 @@ def test_rake_matches_r_rake_clus1(clus1, pop_margins):
 def test_rake_matches_r_rake_strat_three_margins(strat, pop_margins):
     # R: rake(dstrat, list(~stype, ~sch.wide, ~awards), ...) with the tight control.
     ref = pd.read_csv(FIX / "weights_strat.csv")
-    res = rake(strat, pop_margins, weights=strat["pw"])
+    res = rake(strat, pop_margins, weights=strat["pw"], kind="total")
     np.testing.assert_allclose(res.weights.to_numpy(), ref["w_rake"], rtol=RTOL)
     assert res.weights.index.equals(strat.index)
 
@@ -81,25 +84,26 @@ def test_rake_proportions_keep_base_total(clus1, pop_margins):
 def test_poststratify_matches_r(clus1, pop_margins):
     # R: postStratify(dclus1, ~stype, pop) and postStratify(dclus1, ~stype + sch.wide, table)
     ref = pd.read_csv(FIX / "weights_clus1.csv")
-    one = poststratify(clus1, "stype", pop_margins["stype"], weights="pw")
+    one = poststratify(clus1, "stype", pop_margins["stype"], weights="pw", kind="total")
     np.testing.assert_allclose(one.weights.to_numpy(), ref["w_post_stype"], rtol=RTOL)
     cross_t = pd.read_csv(FIX / "population_cross.csv")
-    cross = poststratify(clus1, ["stype", "sch.wide"], cross_t, weights="pw")
+    cross = poststratify(clus1, ["stype", "sch.wide"], cross_t, weights="pw", kind="total")
     np.testing.assert_allclose(cross.weights.to_numpy(), ref["w_post_cross"], rtol=RTOL)
     # Dict with tuple keys for crossed variables gives the same.
     as_dict = {(r.stype, r["sch.wide"]): r.target for _, r in cross_t.iterrows()}
-    cross2 = poststratify(clus1, ["stype", "sch.wide"], as_dict, weights="pw")
+    cross2 = poststratify(clus1, ["stype", "sch.wide"], as_dict, weights="pw", kind="total")
     np.testing.assert_allclose(cross2.weights.to_numpy(), ref["w_post_cross"], rtol=RTOL)
 
 
 def test_calibrated_point_estimates_match_r(clus1, strat, pop_margins):
     # R: coef(svymean(~api00, design)) after rake / postStratify.
     ref = pd.read_csv(FIX / "calibrated_means.csv").set_index("design")["estimate"]
-    w = rake(clus1, {k: pop_margins[k] for k in ("stype", "sch.wide")}, weights="pw").weights
+    margins = {k: pop_margins[k] for k in ("stype", "sch.wide")}
+    w = rake(clus1, margins, weights="pw", kind="total").weights
     assert np.average(clus1["api00"], weights=w) == pytest.approx(ref["clus1_rake"], rel=RTOL)
-    w = poststratify(clus1, "stype", pop_margins["stype"], weights="pw").weights
+    w = poststratify(clus1, "stype", pop_margins["stype"], weights="pw", kind="total").weights
     assert np.average(clus1["api00"], weights=w) == pytest.approx(ref["clus1_post_stype"], rel=RTOL)
-    w = rake(strat, pop_margins, weights="pw").weights
+    w = rake(strat, pop_margins, weights="pw", kind="total").weights
     assert np.average(strat["api00"], weights=w) == pytest.approx(ref["strat_rake"], rel=RTOL)
 
 
@@ -115,10 +119,10 @@ def test_trim_weights_matches_r(strat, strict, col):
 
 def test_rake_with_bounds_holds_bounds_and_margins(clus1, pop_margins):
     margins = {k: pop_margins[k] for k in ("stype", "sch.wide")}
-    free = rake(clus1, margins, weights="pw")
+    free = rake(clus1, margins, weights="pw", kind="total")
     g_free = free.weights / (clus1["pw"] * 6194 / clus1["pw"].sum())
     assert g_free.max() > 1.9  # the unbounded solution breaks the upper bound (1.98)
-    res = rake(clus1, margins, weights="pw", bounds=(0.8, 1.6))
+    res = rake(clus1, margins, weights="pw", bounds=(0.8, 1.6), kind="total")
     g = res.weights / (clus1["pw"] * 6194 / clus1["pw"].sum())
     assert g.max() <= 1.6 + 1e-12 and g.min() >= 0.8 - 1e-12
     assert res.diagnostics.converged and res.diagnostics.max_margin_error <= 1e-10
@@ -131,13 +135,32 @@ def test_rake_with_bounds_holds_bounds_and_margins(clus1, pop_margins):
     np.testing.assert_allclose(res.weights.to_numpy(), ref["w_rake_bounded"], rtol=RTOL)
 
 
-def test_rake_infeasible_bounds_warn_or_raise(clus1, pop_margins):
+def test_rake_nonconvergence_is_an_error_unless_explicitly_accepted(clus1, pop_margins):
     margins = {k: pop_margins[k] for k in ("stype", "sch.wide")}
-    with pytest.warns(ConvergenceWarning, match="did not converge"):
-        res = rake(clus1, margins, bounds=(0.99, 1.01), max_iter=50)
+    # default: refuse, naming the margins that are not met
+    with pytest.raises(WeightingError, match=r"did not converge.*margins not met: stype="):
+        rake(clus1, margins, bounds=(0.99, 1.01), max_iter=50, kind="total")
+    # explicit, non-default option: the weights come back labelled as not converged
+    with pytest.warns(ConvergenceWarning, match="accepted: weights miss their targets"):
+        res = rake(
+            clus1,
+            margins,
+            bounds=(0.99, 1.01),
+            max_iter=50,
+            kind="total",
+            on_nonconvergence="accept",
+        )
     assert not res.diagnostics.converged
+    assert res.diagnostics.max_margin_error > 1e-3
+
+
+def test_contradictory_margins_refused():
+    # Crossed cells make the margins contradict each other: every 'a' is 'x' and every 'b'
+    # is 'y', so s = (0.5, 0.5) and t = (0.8, 0.2) cannot both hold; R warns and returns.
+    df = pd.DataFrame({"s": ["a", "a", "b", "b"], "t": ["x", "x", "y", "y"]})
+    margins = {"s": {"a": 0.5, "b": 0.5}, "t": {"x": 0.8, "y": 0.2}}
     with pytest.raises(WeightingError, match="did not converge"):
-        rake(clus1, margins, bounds=(0.99, 1.01), max_iter=50, on_nonconvergence="raise")
+        rake(df, margins, max_iter=200)
 
 
 def test_rake_two_margin_hand_example():
@@ -160,12 +183,14 @@ def test_rake_two_margin_hand_example():
 @pytest.mark.parametrize(
     "df,margins,kwargs,match",
     [
-        (pd.DataFrame({"s": ["a", "b"]}), {"s": {"a": 0.5, "b": 0.3}}, {}, "sum"),
+        (pd.DataFrame({"s": ["a", "b"]}), {"s": {"a": 0.5, "b": 0.3}}, {}, "sum to 1"),
+        # 1.10 is a typo, not population totals: refused unless declared kind="total"
+        (pd.DataFrame({"s": ["a", "b"]}), {"s": {"a": 0.6, "b": 0.5}}, {}, "sum to 1"),
         (
             pd.DataFrame({"s": ["a", "b"], "t": ["x", "y"]}),
-            {"s": {"a": 0.5, "b": 0.5}, "t": {"x": 10, "y": 10}},
-            {},
-            "common total",
+            {"s": {"a": 5, "b": 5}, "t": {"x": 10, "y": 10}},
+            {"kind": "total"},
+            "one total",
         ),
         (pd.DataFrame({"s": ["a", "a"]}), {"s": {"a": 0.5, "b": 0.5}}, {}, "no respondents"),
         (pd.DataFrame({"s": ["a", "c"]}), {"s": {"a": 1.0}}, {}, "no target"),
@@ -194,6 +219,10 @@ def test_argument_errors_name_the_argument():
     df = pd.DataFrame({"s": ["a", "b"]})
     with pytest.raises(ValueError, match="'nope' is not a column"):
         rake(df, {"nope": {"a": 1.0}})
+    with pytest.raises(ValueError, match="kind='totals'"):
+        rake(df, {"s": {"a": 0.5, "b": 0.5}}, kind="totals")
+    with pytest.raises(WeightingError, match="sum to 1"):
+        poststratify(df, "s", {"a": 0.6, "b": 0.5})
     with pytest.raises(ValueError, match="on_nonconvergence='x'"):
         rake(df, {"s": {"a": 0.5, "b": 0.5}}, on_nonconvergence="x")
     with pytest.raises(ValueError, match="bounds"):
@@ -219,19 +248,6 @@ def test_rake_leaves_input_untouched_and_kish():
         res.weights = None  # frozen dataclass
 
 
-def test_load_targets_schemes(tmp_path):
-    eq = load_targets()
-    assert eq["sector"].to_dict() == {"public": 0.25, "private": 0.25, "nfp": 0.25, "edu": 0.25}
-    alt = load_targets("illustrative_uk_leaders")
-    assert alt["sector"].sum() == pytest.approx(1.0)
-    with pytest.raises(ValueError, match="valid schemes"):
-        load_targets("nope")
-    bad = tmp_path / "t.csv"
-    bad.write_text("scheme,variable,level,target\nx,sector,a,0.5\nx,sector,b,abc\n")
-    with pytest.raises(DataValidationError, match="row 3, column target"):
-        load_targets("x", path=bad)
-
-
 def test_rake_sectors_equal_scheme_end_to_end():
     rng = np.random.default_rng(1)
     df = pd.DataFrame(
@@ -239,7 +255,7 @@ def test_rake_sectors_equal_scheme_end_to_end():
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = rake(df, load_targets("equal_sectors"))
+        res = rake(df, load_targets(WEIGHTING_TARGETS, "equal_sectors").margins)
     shares = res.weights.groupby(df["sector"]).sum() / res.weights.sum()
     np.testing.assert_allclose(shares.to_numpy(), 0.25, atol=1e-12)
 
@@ -247,26 +263,30 @@ def test_rake_sectors_equal_scheme_end_to_end():
 def test_rake_same_weights_for_int_str_and_categorical_codings(clus1, pop_margins):
     # The integer fast path (lookup table) and the hashing path give identical weights.
     margins = {k: pop_margins[k] for k in ("stype", "sch.wide")}
-    ref = rake(clus1, margins, weights="pw").weights.to_numpy()
+    ref = rake(clus1, margins, weights="pw", kind="total").weights.to_numpy()
     stype_num = {"E": 10, "H": 20, "M": 30}
     as_int = clus1.assign(stype=clus1["stype"].map(stype_num).astype("int64"))
     int_margins = {
         "stype": margins["stype"].rename(index=stype_num),
         "sch.wide": margins["sch.wide"],
     }
-    np.testing.assert_allclose(rake(as_int, int_margins, weights="pw").weights, ref, rtol=1e-12)
+    got = rake(as_int, int_margins, weights="pw", kind="total").weights
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
     as_cat = clus1.assign(stype=clus1["stype"].astype("category"))
-    np.testing.assert_allclose(rake(as_cat, margins, weights="pw").weights, ref, rtol=1e-12)
+    got = rake(as_cat, margins, weights="pw", kind="total").weights
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
     # an integer level without target is caught on the fast path too
     with pytest.raises(WeightingError, match=r"\['40'\] with no target"):
-        rake(as_int.assign(stype=as_int["stype"].replace(30, 40)), int_margins)
+        rake(as_int.assign(stype=as_int["stype"].replace(30, 40)), int_margins, kind="total")
 
 
 def test_r_default_rake_stops_early_ours_does_not(clus1, pop_margins):
     # R's rake() default control (epsilon = 1 unit of weight, maxit = 10) stops before the
     # margins hold; ours stops on the margins themselves (documented difference).
     ref = pd.read_csv(FIX / "weights_clus1.csv")
-    res = rake(clus1, {k: pop_margins[k] for k in ("stype", "sch.wide")}, weights="pw")
+    res = rake(
+        clus1, {k: pop_margins[k] for k in ("stype", "sch.wide")}, weights="pw", kind="total"
+    )
     r_default = ref["w_rake_default"].to_numpy()
     assert np.max(np.abs(r_default / ref["w_rake"] - 1)) > 1e-6
     r_err = abs(r_default[clus1["stype"].to_numpy() == "H"].sum() - 755) / 6194

@@ -10,12 +10,15 @@ each wave to its own targets, and writes into ``--out-dir``:
     The weighting diagnostics per wave (design effect, effective n, iterations...).
 ``estimates.{csv,parquet}`` and ``comparisons.{csv,parquet}``
     The two shared tables of :mod:`analysis.vocab` (canonical floats).
+``banner.csv``
+    Every item by sector: weighted percentages with design-based significance letters and
+    each item's unweighted, weighted and effective bases (``analysis.stats.banner``).
 ``provenance.json``
     Waves, the exports (file name, SHA-256, SYNTHETIC or not, from the cleaning logs), the
     targets file and scheme: what every figure of the edition states as its source.
 
 >>> sorted(OUTPUTS)
-['comparisons', 'estimates', 'provenance', 'weighting', 'weights']
+['banner', 'comparisons', 'estimates', 'provenance', 'weighting', 'weights']
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import pandas as pd
 
 from analysis.errors import AnalysisError
 from analysis.estimates import schema
-from analysis.io import sha256_file, write_parquet, write_text
+from analysis.io import sha256_file, write_csv, write_parquet, write_text
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,7 @@ OUTPUTS = {
     "estimates": "estimates.parquet",
     "comparisons": "comparisons.parquet",
     "provenance": "provenance.json",
+    "banner": "banner.csv",
 }
 
 
@@ -64,6 +68,7 @@ class Edition:
     diagnostics: dict
     estimates: pd.DataFrame
     comparisons: pd.DataFrame
+    banner: pd.DataFrame | None = None
 
 
 def build_edition(
@@ -74,212 +79,114 @@ def build_edition(
     level: float,
     alpha: float,
     sources: dict[int, str],
+    item_pairs: Sequence[tuple[str, str]] = (),
 ) -> Edition:
     """Weight each wave to its own targets; estimate every item by group; compare.
 
-    Estimates: Korn-Graubard intervals (R ``svyciprop(method="beta")``) for every
-    ``<item>__top`` column, all respondents and each sector. Comparisons: year on year
-    (independent samples: ``se = sqrt(se_a^2 + se_b^2)``, normal test) and every ordered
-    pair of sectors within the current wave (design-based difference of domain means).
+    The respondent-level producer :mod:`analysis.estimates.from_respondents` does the work:
+    each wave raked to its own rows of the scheme (outside-targets policy of the targets
+    file), calibrated design-based variance (equal to R ``survey``), Korn-Graubard intervals
+    (R ``svyciprop(method="beta")``) for every ``<item>__top`` column, all respondents and
+    each sector, disclosure control. Comparisons: year on year (independent waves, each with
+    its own design, t on ``degf_a + degf_b``), every ordered pair of sectors within the
+    current wave (joint linearisation on the raked design), each sector against all
+    respondents (the overlap in the covariance), and the ``item_pairs`` (two options of one
+    tick-box question, paired: the covariance from the same respondents), all leaders.
     """
-    import math
+    import warnings
 
-    import numpy as np
-    from scipy import stats
-
-    from analysis.stats.design import SurveyDesign, svy_ciprop, svy_diff_prop
-    from analysis.vocab import (
-        ESTIMATE_COLUMNS,
-        GROUP_ALL,
-        SECTOR,
-        TOP_SUFFIX,
-        BaseKind,
-        ComparisonKind,
-        Status,
+    from analysis.estimates.from_respondents import (
+        compare_group_vs_total,
+        compare_groups,
+        compare_items,
+        compare_waves,
+        estimate_wave,
+        weight_wave,
     )
-    from analysis.weighting.rake import load_targets, rake
+    from analysis.vocab import GROUP_ALL, SECTOR
+    from analysis.weighting.targets import load_targets
 
-    margins = load_targets(scheme, path=str(targets_path))
-    weights, diagnostics, est_rows, designs = [], {}, [], {}
+    waves, weights, diagnostics, estimates = {}, [], {}, []
     for wave, df in sorted(frames.items()):
-        df = df.reset_index(drop=True)
-        wave_margins, dropped = {}, []
-        for var, target in margins.items():
-            present = target[target.index.isin(df[var].dropna().unique())]
-            dropped += [f"{var}={lvl}" for lvl in target.index.difference(present.index)]
-            wave_margins[var] = present / present.sum()
-        result = rake(df, wave_margins)
-        df = df.assign(weight=result.weights.to_numpy())
-        weights.append(df[["wave", "respondent_id", SECTOR, "weight"]])
-        diagnostics[str(wave)] = result.diagnostics.as_dict() | {
-            "levels_without_respondents": dropped,
-            "note": (
-                f"target level(s) {dropped} have no respondents in {wave} (not in that "
-                "questionnaire): dropped and the other shares rescaled to sum to 1"
-                if dropped
-                else ""
-            ),
+        ww = weight_wave(
+            df, targets=load_targets(targets_path, scheme, wave=wave), wave=wave,
+            data_name=f"cleaned respondents of {wave}",
+        )  # fmt: skip
+        waves[wave] = ww
+        weights.append(
+            ww.data[["wave", "respondent_id", SECTOR]].assign(weight=ww.design.weight_values)
+        )
+        diagnostics[str(wave)] = ww.design.weighting.as_dict() | {
+            "scheme_rows": "default" if ww.targets.wave is None else str(ww.targets.wave),
+            "policy_steps": ww.log.to_dict("records"),
         }
-        design = SurveyDesign(df, weights="weight")
-        designs[wave] = (df, design)
-        items = [c[: -len(TOP_SUFFIX)] for c in df.columns if c.endswith(TOP_SUFFIX)]
-        for item in items:
-            col = f"{item}{TOP_SUFFIX}"
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tables = [
-                    svy_ciprop(design, col, "beta", level=level).assign(group_id=GROUP_ALL),
-                    svy_ciprop(design, col, "beta", by=SECTOR, level=level).rename(
-                        columns={SECTOR: "group_id"}
-                    ),
-                ]
-            for table in tables:
-                for r in table.itertuples(index=False):
-                    n = int(r.n)
-                    status = (
-                        Status.NO_BASE
-                        if n == 0
-                        else Status.SUPPRESSED
-                        if bool(r.suppressed)
-                        else Status.ESTIMATED
-                    )
-                    ok = status is Status.ESTIMATED
-                    p = float(r.estimate) if ok else math.nan
-                    est_rows.append(
-                        {
-                            "wave": int(wave),
-                            "item_id": item,
-                            "group_id": str(r.group_id),
-                            "estimate": p,
-                            "ci_low": float(r.ci_low) if ok else math.nan,
-                            "ci_high": float(r.ci_high) if ok else math.nan,
-                            "se": float(r.se) if ok else math.nan,
-                            "n": float(n),
-                            "n_weighted": math.nan,
-                            "n_eff": float(r.n_eff) if ok else math.nan,
-                            "deff": math.nan,
-                            "base_kind": BaseKind.RESPONDENTS.value,
-                            "level": level,
-                            "ci_method": "beta",
-                            "status": status.value,
-                            "low_base": bool(r.low_base),
-                            "value_text": None,
-                            "source": sources.get(wave, ""),
-                            "document": "respondents",
-                            "note": "fewer than 10 respondents"
-                            if status is Status.SUPPRESSED
-                            else None,
-                        }
-                    )
-    estimates = pd.DataFrame(est_rows, columns=list(ESTIMATE_COLUMNS))
-    estimates["estimate"] = estimates["estimate"].clip(0, 1)
-    estimates["ci_low"] = np.minimum(estimates["ci_low"], estimates["estimate"])
-    estimates["ci_high"] = np.maximum(estimates["ci_high"], estimates["estimate"])
-    estimates = schema.validate_estimates(schema.canonical(estimates), name="wave estimates")
-
-    comp_rows = []
-    waves = sorted(frames)
-    q = stats.norm.ppf(1 - (1 - level) / 2)
-    drawn = estimates[estimates["status"] == Status.ESTIMATED.value].set_index(
-        ["wave", "item_id", "group_id"]
-    )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # low bases are flagged in the table
+            estimates.append(estimate_wave(ww, level=level, source=sources.get(wave, "")))
+    estimates = pd.concat(estimates, ignore_index=True)
+    later = max(waves)
+    sectors = [g for g in waves[later].groups if g != GROUP_ALL]
+    ordered = [(a, b) for a in sectors for b in sectors if a != b]
+    source = sources.get(later, "")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # low bases and untestable pairs are in the rows
+        parts = [
+            compare_groups(waves[later], pairs=ordered, level=level, alpha=alpha, source=source),
+            compare_group_vs_total(waves[later], level=level, alpha=alpha, source=source),
+        ]
+        present = set(estimates.loc[estimates["wave"] == later, "item_id"])
+        pairs = [(a, b) for a, b in item_pairs if a in present and b in present]
+        if pairs:
+            parts.append(
+                compare_items(waves[later], pairs=pairs, level=level, alpha=alpha, source=source)
+            )
     if len(waves) == 2:
-        earlier, later = waves
-        for (item, group), ra in drawn.xs(later, level="wave").iterrows():
-            if (earlier, item, group) not in drawn.index:
-                continue
-            rb = drawn.loc[(earlier, item, group)]
-            diff = ra["estimate"] - rb["estimate"]
-            se = math.sqrt(ra["se"] ** 2 + rb["se"] ** 2)
-            z = diff / se if se > 0 else math.nan
-            p = float(2 * stats.norm.sf(abs(z))) if se > 0 else math.nan
-            comp_rows.append(
-                _comp(
-                    f"yoy-{item}-{group}-{later}", ComparisonKind.YEAR_ON_YEAR, item, item,
-                    group, group, later, earlier, ra, rb, diff, se, q, z, math.inf, p, level,
-                    alpha, "independent waves, each weighted to its own targets; normal test",
-                    f"{sources.get(later, '')};{sources.get(earlier, '')}",
-                )
-            )  # fmt: skip
-    later = waves[-1]
-    df, design = designs[later]
-    for item in sorted({i for (w, i, g) in drawn.index if w == later}):
-        col = f"{item}{TOP_SUFFIX}"
-        groups = sorted(
-            g for (w, i, g) in drawn.index if w == later and i == item and g != GROUP_ALL
-        )
-        for ga in groups:
-            for gb in groups:
-                if ga == gb:
-                    continue
-                import warnings
+        earlier = min(waves)
+        parts.insert(
+            0,
+            compare_waves(
+                waves[later], waves[earlier], level=level, alpha=alpha,
+                source_a=sources.get(later, ""), source_b=sources.get(earlier, ""),
+            ),
+        )  # fmt: skip
+    comparisons = pd.concat(parts, ignore_index=True) if parts else schema.empty_comparisons()
+    from analysis.stats.banner import banner as make_banner
+    from analysis.vocab import TOP_SUFFIX
 
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    r = svy_diff_prop(design, col, SECTOR, ga, gb, level=level).iloc[0]
-                ra, rb = drawn.loc[(later, item, ga)], drawn.loc[(later, item, gb)]
-                comp_rows.append(
-                    _comp(
-                        f"grp-{item}-{ga}-{gb}-{later}", ComparisonKind.BETWEEN_GROUPS, item, item,
-                        ga, gb, later, later, ra, rb, float(r["diff"]), float(r["se"]), None,
-                        float(r["statistic"]), float(r["dof"]), float(r["p_value"]), level, alpha,
-                        "design-based difference of domain means (linearised), t(degf)",
-                        sources.get(later, ""), ci=(float(r["ci_low"]), float(r["ci_high"])),
-                    )
-                )  # fmt: skip
-    comparisons = (
-        schema.validate_comparisons(
-            schema.canonical(pd.DataFrame(comp_rows)), name="wave comparisons"
-        )
-        if comp_rows
-        else schema.empty_comparisons()
+    design = waves[later].design
+    columns = [c for c in design.data.columns if c.endswith(TOP_SUFFIX)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # low bases are flagged in the table
+        table = make_banner(design, columns, by=SECTOR, columns=sectors, alpha=alpha)
+    return Edition(
+        pd.concat(weights, ignore_index=True),
+        diagnostics,
+        schema.validate_estimates(estimates, name="wave estimates"),
+        schema.validate_comparisons(comparisons, name="wave comparisons"),
+        schema.canonical(table),
     )
-    return Edition(pd.concat(weights, ignore_index=True), diagnostics, estimates, comparisons)
 
 
-def _comp(cid, kind, item_a, item_b, ga, gb, wa, wb, ra, rb, diff, se, q, stat, dof, p, level,
-          alpha, method, source, ci=None) -> dict:  # fmt: skip
-    import math
+def option_pairs(
+    codebook_path: Path, wave: int, questionnaire: int | None = None
+) -> list[tuple[str, str]]:
+    """Every ordered pair of options of each tick-box question in the wave's questionnaire.
 
-    from analysis.vocab import BaseKind, Verdict
+    >>> pairs = option_pairs(Path("data/raw/codebook.csv"), 2025)
+    >>> ("enabler_shared_goals", "enabler_trust") in pairs
+    True
+    """
+    from analysis.respondents.codebook import load_codebook
 
-    lo, hi = ci if ci is not None else (diff - q * se, diff + q * se)
-    verdict = (
-        Verdict.SUPPORTED if (not math.isnan(p) and p < alpha) else Verdict.NOT_DISTINGUISHABLE
-    )
-    return {
-        "comparison_id": cid,
-        "kind": kind.value,
-        "item_a": item_a,
-        "item_b": item_b,
-        "group_a": ga,
-        "group_b": gb,
-        "wave_a": int(wa),
-        "wave_b": int(wb),
-        "estimate_a": float(ra["estimate"]),
-        "estimate_b": float(rb["estimate"]),
-        "n_a": float(ra["n"]),
-        "n_b": float(rb["n"]),
-        "base_kind": BaseKind.RESPONDENTS.value,
-        "deff": math.nan,
-        "diff": diff,
-        "se": se,
-        "ci_low": max(-1.0, lo),
-        "ci_high": min(1.0, hi),
-        "statistic": stat,
-        "dof": dof,
-        "p_value": p,
-        "p_value_min": p,
-        "p_value_max": p,
-        "level": level,
-        "alpha": alpha,
-        "method": method,
-        "verdict": verdict.value,
-        "source": source,
-        "note": None,
-    }
+    cb = load_codebook(codebook_path)
+    version = cb.questionnaire_for(wave, questionnaire)
+    return [
+        (a, b)
+        for q in cb.multi_questions(version)
+        for a in cb.members(q, version)
+        for b in cb.members(q, version)
+        if a != b
+    ]
 
 
 def build_wave(
@@ -294,8 +201,14 @@ def build_wave(
     previous_log: Path | None = None,
     level: float = 0.95,
     alpha: float = 0.05,
+    codebook: Path | None = None,
+    questionnaire: int | None = None,
 ) -> dict[str, Path]:
-    """Weight, estimate and compare one wave (and its previous wave); write the outputs."""
+    """Weight, estimate and compare one wave (and its previous wave); write the outputs.
+
+    With a ``codebook``, the options of each tick-box question of the wave's questionnaire
+    are compared pairwise (rankings such as "the top barrier" are then tested).
+    """
     current = pd.read_parquet(respondents)
     frames = {wave: current}
     infos = {wave: _log_info(log_path)}
@@ -307,6 +220,7 @@ def build_wave(
     result = build_edition(
         frames, targets_path=targets, scheme=scheme, level=level, alpha=alpha,
         sources={w: info.get("sha256", info.get("file", "")) for w, info in infos.items()},
+        item_pairs=option_pairs(codebook, wave, questionnaire) if codebook else (),
     )  # fmt: skip
     out_dir.mkdir(parents=True, exist_ok=True)
     written = {
@@ -316,6 +230,8 @@ def build_wave(
             json.dumps(result.diagnostics, indent=2, sort_keys=True) + "\n",
         ),
     }
+    if result.banner is not None:
+        written["banner"] = write_csv(result.banner, out_dir / "banner.csv")
     schema.write(result.estimates, out_dir / "estimates")
     schema.write(result.comparisons, out_dir / "comparisons")
     written["estimates"] = out_dir / OUTPUTS["estimates"]
@@ -352,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     b.add_argument("--level", type=float, default=0.95)
     b.add_argument("--alpha", type=float, default=0.05)
     b.add_argument("--out-dir", type=Path, required=True)
+    b.add_argument("--codebook", type=Path, default=None, help="pairs of tick-box options")
+    b.add_argument("--questionnaire", type=int, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -359,6 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.respondents, args.log, wave=args.wave, targets=args.targets,
             scheme=args.scheme, out_dir=args.out_dir, previous=args.previous,
             previous_log=args.previous_log, level=args.level, alpha=args.alpha,
+            codebook=args.codebook, questionnaire=args.questionnaire,
         )  # fmt: skip
     except (AnalysisError, ValueError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)

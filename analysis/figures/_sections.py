@@ -27,10 +27,12 @@ from analysis.figures.base import PLACEHOLDER, Edition, SectionData
 from analysis.vocab import DRAWABLE_STATUSES, GROUP_ALL, BaseKind, Status, Verdict
 
 #: Statuses whose cells are shown as a placeholder, with what the footer says about them.
-PLACEHOLDER_WORDS: dict[Status, str] = {
+PLACEHOLDER_WORDS: dict[Status | str, str] = {
     Status.LOST: "'{text}': lost from the report's graphics",
     Status.CHANGE_ONLY: "'change only': the report prints a change without levels",
     Status.ABSENT: "'{text}': the item or group is not in that wave",
+    # the published edition: the reports print no figure for the cell
+    "absent_published": "'{text}': the reports print no figure for that cell",
     Status.SUPPRESSED: "'suppressed': fewer than 10 respondents",
     Status.NO_BASE: "'{text}': asked, but nobody in the group answered",
     Status.BOUND: "a level printed only as a bound is shown as printed, without a marker",
@@ -139,6 +141,8 @@ def _level_words(data: SectionData, wave: int, item: str, group: str) -> str:
     row = data.cell(wave, item, group)
     if status in (Status.BOUND, Status.RANGE, Status.APPROXIMATE):
         return f"printed only as '{row.value_text}'"
+    if status is Status.ABSENT and data.edition is Edition.PUBLISHED:
+        return "not printed"  # as plot_rows labels it: the reports print no such figure
     return PLACEHOLDER[status].format(value_text=getattr(row, "value_text", ""))
 
 
@@ -170,18 +174,21 @@ def change_sentence(data: SectionData, change: Change) -> str:
     )
 
 
-def placeholder_note(rows: pd.DataFrame) -> str:
+def placeholder_note(rows: pd.DataFrame, data: SectionData | None = None) -> str:
     """Footer line explaining every kind of placeholder drawn (from ``estimate_status``).
 
     >>> placeholder_note(pd.DataFrame({"estimate_status": ["lost", "published", "absent"],
     ...                                "value_text": ["not published", "9.4%", "not asked"]}))
     "'not published': lost from the report's graphics; 'not asked': the item or group is not in that wave"
     """  # noqa: E501
+    published = data is not None and data.edition is Edition.PUBLISHED
     parts = []
-    for status in PLACEHOLDER_WORDS:
+    for status in (s for s in PLACEHOLDER_WORDS if isinstance(s, Status)):
         shown = rows.loc[rows["estimate_status"] == status.value, "value_text"]
-        if len(shown):
-            parts.append(PLACEHOLDER_WORDS[status].format(text=shown.iloc[0]))
+        if not len(shown):
+            continue
+        key = "absent_published" if status is Status.ABSENT and published else status
+        parts.append(PLACEHOLDER_WORDS[key].format(text=shown.iloc[0]))
     note = "; ".join(dict.fromkeys(parts))
     return note[:1].upper() + note[1:]
 

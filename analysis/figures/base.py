@@ -234,6 +234,9 @@ def plot_rows(
                     plot_status = "published"
                 elif status is Status.LOST:
                     shown, plot_status = "not published", "not_published"
+                elif status is Status.ABSENT and data.edition is Edition.PUBLISHED:
+                    # no printed number for the cell: the reports print no such figure
+                    shown, plot_status = "not printed", "text_only"
                 else:
                     shown = PLACEHOLDER[status].format(wave=wave, value_text=printed)
                     plot_status = "text_only"
@@ -341,7 +344,21 @@ class FigureOutput:
         """Write ``<folder>/<id>.svg``, ``.png`` and ``.csv`` (atomic, deterministic)."""
         from analysis.plot import save_figure
 
-        return save_figure(self.figure, Path(folder) / self.id, self.plotted, alt_text=self.alt)
+        # The plotted numbers through the one float policy (same bytes on every CPU).
+        plotted = schema.canonical(self.plotted)
+        return save_figure(self.figure, Path(folder) / self.id, plotted, alt_text=self.alt)
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        """The PNG with its alt text, and the filled texts as metadata ``figure``.
+
+        The executed notebook's HTML page uses the alt text; the report takes the figure's
+        title, subtitle and alt text (filled from the findings) from ``figure``.
+        """
+        texts = {"id": self.id, "title": self.title, "subtitle": self.subtitle, "alt": self.alt}
+        return (
+            {"image/png": self._repr_png_(), "text/plain": f"{self.id}: {self.title}"},
+            {"image/png": {"alt": self.alt}, "figure": texts},
+        )
 
     def _repr_png_(self) -> bytes:
         import matplotlib as mpl

@@ -256,7 +256,7 @@ def build(
         *data_note(data),
         f"All leaders, {wave}: " + "; ".join(shown) if shown else "",
         *cell_notes(data, rows[rows["group_id"] != GROUP_ALL]),
-        placeholder_note(rows),
+        placeholder_note(rows, data),
     ]
     from analysis.plot import grouped_hbar
 

@@ -224,7 +224,7 @@ def build(
         *data_note(data),
         *printed,
         *cell_notes(data, rows),
-        placeholder_note(rows),
+        placeholder_note(rows, data),
         f"Interval lines: {earlier} above each row, {later} below",
     )
     from analysis.plot import dumbbell

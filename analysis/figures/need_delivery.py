@@ -151,7 +151,7 @@ def build(
             for n in (
                 *data_note(data),
                 *cell_notes(data, rows),
-                placeholder_note(rows),
+                placeholder_note(rows, data),
                 f"Interval lines: {earlier} above each row, {later} below",
             )
             if n

@@ -140,7 +140,7 @@ def build(
     notes = (
         *data_note(data),
         *cell_notes(data, rows),
-        placeholder_note(rows),
+        placeholder_note(rows, data),
         f"Interval lines: {earlier} above each row, {later} below",
     )
     fig, plotted = dumbbell(

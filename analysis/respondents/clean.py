@@ -91,7 +91,7 @@ from analysis.respondents.codebook import (
     load_codebook,
     normalise_text,
 )
-from analysis.vocab import top_column
+from analysis.vocab import dk_column, top_column
 
 log = logging.getLogger(__name__)
 
@@ -535,15 +535,20 @@ def clean_responses(
     n = len(df)
     df = df.copy()
     changed = 0
+    dks = {}
     for var in _item_vars(df, codebook):
-        ns = df[var].isin(codebook.nonsubstantive_values(var))
+        nonsubstantive = codebook.nonsubstantive_values(var)
+        ns = df[var].isin(nonsubstantive)
+        if nonsubstantive:  # kept as an indicator: the "Don't know in the base" option
+            dks[dk_column(var)] = np.where(df[var].isna(), np.nan, ns.astype(float))
         changed += int(ns.sum())
         df[var] = df[var].where(~ns)
     entries.append(
         _entry(
             "nonsubstantive_to_missing",
             "item options with substantive == 0 (Don't know, Prefer not to say) set to "
-            "missing; the sector keeps its codes (other, pns) for the weighting stage",
+            "missing (kept as <item>__dk = 1); the sector keeps its codes (other, pns) for "
+            "the weighting stage",
             n,
             n,
             changed,
@@ -566,8 +571,10 @@ def clean_responses(
 
     meta = [c for c in META_VARIABLES if c in df.columns]
     items = _item_vars(df, codebook)
+    dk_frame = pd.DataFrame(dks, index=df.index, dtype="float64")
     clean = pd.concat(
-        [df[[*meta, "sector", "flag_speeder", "flag_straightliner", *items]], tops], axis=1
+        [df[[*meta, "sector", "flag_speeder", "flag_straightliner", *items]], tops, dk_frame],
+        axis=1,
     ).reset_index(drop=True)
     log_df = pd.DataFrame(entries, columns=LOG_COLUMNS)
     log.info("cleaned %d -> %d rows", n0, len(clean))

@@ -1,1 +1,2 @@
-"""Stage 4, statistics: proportions from printed numbers, design-based estimation, banners."""
+"""Stage 4, statistics: proportions from printed numbers, design-based estimation (calibrated
+variance, dependent comparisons), banners, disclosure control."""

@@ -10,10 +10,14 @@ multiplicity correction **within each row** (item): Holm (default), Benjamini-Ho
 (``"fdr_bh"``), Bonferroni, or ``"none"``.
 
 * :func:`banner` works on respondent-level data through a
-  :class:`~analysis.stats.design.SurveyDesign`:
-  design-based differences of domain proportions (:func:`analysis.stats.design.svy_diff_prop`,
-  t on the design degrees of freedom), low-base flags and suppression as in
-  :mod:`analysis.stats.design` (suppressed cells are not tested).
+  :class:`~analysis.stats.design.SurveyDesign` (raked or post-stratified designs keep their
+  calibrated variance): design-based differences of domain proportions (the joint
+  linearisation of :func:`analysis.stats.design.svy_diff_prop`, t on the design degrees of
+  freedom); each item's unweighted, weighted and effective base in every column; an option
+  for whether "Don't know" stays in the base; disclosure control by
+  :mod:`analysis.stats.disclosure` (a column under the suppression base is suppressed, and so
+  is the Total of that row, which would otherwise give it away; suppressed cells are not
+  tested); no letter between two cells at the same bound (both 0% or both 100%).
 * :func:`banner_from_published` works on published percentages at stated (assumed) bases:
   counts ``round(pct/100 * n)`` and pooled two-proportion z tests
   (:func:`analysis.stats.proportions.pairwise_proportions`). The bases are an assumption and the
@@ -34,6 +38,7 @@ multiplicity correction **within each row** (item): Holm (default), Benjamini-Ho
 from __future__ import annotations
 
 import logging
+import os
 import string
 import warnings
 from collections.abc import Mapping, Sequence
@@ -41,9 +46,19 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.errors import StatisticalWarning
-from analysis.stats.design import SurveyDesign, flag_low_base, svy_ciprop, svy_diff_prop
+from analysis.errors import DataValidationError, LowBaseWarning, StatisticalWarning
+from analysis.stats.design import (
+    LOW_BASE_N,
+    SurveyDesign,
+    binary_indicator,
+    domain_mean,
+    effective_n,
+    t_test,
+)
+from analysis.stats.disclosure import SUPPRESS_N, atom_bases, suppression_reasons
 from analysis.stats.proportions import adjust_pvalues, pairwise_proportions
+from analysis.text import status_words
+from analysis.vocab import DK_SUFFIX, TOP_SUFFIX, Status
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +72,8 @@ ADJUST_METHODS: dict[str, str | None] = {
     "none": None,
 }
 TOTAL = "Total"
+#: Atom of respondents whose ``by`` value is blank (they are in the Total only).
+MISSING_ATOM = "(missing)"
 
 
 def _letters(k: int) -> list[str]:
@@ -99,6 +116,11 @@ def _sig_letters(
     return {k: "".join(sorted(v)) for k, v in sig.items()}, pairs
 
 
+def _dk_column(col: str) -> str:
+    """The "answered Don't know" column of an item column (``x__top`` -> ``x__dk``)."""
+    return (col[: -len(TOP_SUFFIX)] if col.endswith(TOP_SUFFIX) else col) + DK_SUFFIX
+
+
 def banner(
     design: SurveyDesign,
     items: Sequence[str] | Mapping[str, tuple[str, object]],
@@ -108,6 +130,7 @@ def banner(
     alpha: float = 0.05,
     adjust: str = "holm",
     total: bool = True,
+    dont_know: str = "exclude",
     low_base_n: int | None = None,
     suppress_n: int | None = None,
 ) -> pd.DataFrame:
@@ -116,7 +139,7 @@ def banner(
     Parameters
     ----------
     design : SurveyDesign
-        Respondent-level design (weights, strata, clusters).
+        Respondent-level design (weights, strata, clusters; calibrated or not).
     items : sequence of str or mapping
         0/1 (or boolean) columns, one row each; or ``{label: (column, value)}`` for the
         share answering ``value``.
@@ -130,17 +153,29 @@ def banner(
         Multiplicity correction over the pairs within each row.
     total : bool
         Add a ``Total`` column (all respondents; not lettered, not tested).
+    dont_know : {"exclude", "include"}
+        Whether "Don't know" answers are in each item's base. The cleaned data sets them to
+        missing, so ``"exclude"`` (default) is what the ``<item_id>__top`` columns give;
+        ``"include"`` counts a respondent whose ``<item_id>__dk`` column is 1 in the base as
+        not top-box (the column must exist; 0/1 items only).
     low_base_n, suppress_n : int, optional
-        Low-base thresholds (defaults ``analysis.stats.design.LOW_BASE_N`` / ``SUPPRESS_N``).
+        Low-base and suppression thresholds (defaults ``analysis.stats.design.LOW_BASE_N``,
+        ``analysis.stats.disclosure.SUPPRESS_N``).
 
     Returns
     -------
     pandas.DataFrame
-        Tidy, one row per item x column: ``item, column, letter, estimate, se, n, sig,
-        low_base, suppressed, method`` (``estimate`` weighted proportion 0-1, ``n``
-        unweighted base, ``sig`` letters of the columns this one is significantly above).
-        ``attrs["pairs"]`` holds every pairwise test (``item, group_a, group_b, diff, se,
-        statistic, dof, p_value, p_adj``).
+        Tidy, one row per item x column: ``item, column, letter, estimate, se, n,
+        n_weighted, n_eff, sig, status, low_base, suppressed, method`` (``estimate``
+        weighted proportion 0-1; ``n`` the item's unweighted base in the column,
+        ``n_weighted`` its weighted base, ``n_eff`` its effective base ``p(1-p)/se^2``, the
+        unweighted n at 0% or 100%; ``sig`` letters of the columns this one is
+        significantly above; ``status`` an :class:`analysis.vocab.Status` value).
+        Suppressed cells (disclosure control, :mod:`analysis.stats.disclosure`: a base
+        under ``suppress_n``, and the Total of a row where any group is under it) have
+        NaN numbers and are not tested. Two cells at the same bound (both 0% or both 100%)
+        never get a letter. ``attrs["pairs"]`` holds every pairwise test (``item, group_a,
+        group_b, diff, se, statistic, dof, p_value, p_adj``).
 
     Examples
     --------
@@ -153,8 +188,12 @@ def banner(
     1      b      B      0.25
     """
     method = _check(alpha, adjust)
+    if dont_know not in ("exclude", "include"):
+        raise ValueError(f"dont_know={dont_know!r}; valid values are 'exclude', 'include'")
     if by not in design.data.columns:
         raise ValueError(f"by={by!r} is not a column of the design data")
+    low = LOW_BASE_N if low_base_n is None else int(low_base_n)
+    sup = SUPPRESS_N if suppress_n is None else int(suppress_n)
     groups = design.data[by]
     present = pd.unique(groups[design.domain & groups.notna().to_numpy()])
     if columns is None:
@@ -166,79 +205,91 @@ def banner(
             raise ValueError(f"columns {missing} have no respondents; levels are {sorted(present)}")
     letters = _letters(len(labels))
     spec = {c: (c, None) for c in items} if not isinstance(items, Mapping) else dict(items)
+    atoms = groups.astype("string").fillna(MISSING_ATOM).astype(str)
+    group_atoms = {str(lab): frozenset({str(lab)}) for lab in labels}
+    if total:
+        group_atoms[TOTAL] = frozenset(atoms[design.domain].unique())
     rows, pair_tables = [], []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", StatisticalWarning)
-        for item, (col, value) in spec.items():
-            cells = {}
-            for lab in labels:
-                cells[lab] = svy_ciprop(
-                    design.subset((groups == lab).to_numpy()),
-                    col,
-                    "mean",
-                    value=value,
-                    low_base_n=low_base_n,
-                    suppress_n=suppress_n,
-                ).iloc[0]
-            testable = [lab for lab in labels if not cells[lab]["suppressed"]]
-            pr = []
-            for i, a in enumerate(testable):
-                for b in testable[i + 1 :]:
-                    d = svy_diff_prop(
-                        design, col, by, a, b, value=value, low_base_n=0, suppress_n=0
-                    ).iloc[0]
-                    pr.append(
-                        dict(
-                            item=item,
-                            group_a=a,
-                            group_b=b,
-                            diff=d["diff"],
-                            se=d["se"],
-                            statistic=d["statistic"],
-                            dof=d["dof"],
-                            p_value=d["p_value"],
-                        )
-                    )
-            pairs = pd.DataFrame(
-                pr,
-                columns=["item", "group_a", "group_b", "diff", "se", "statistic", "dof", "p_value"],
-            )
-            est = {lab: float(cells[lab]["estimate"]) for lab in labels}
-            sig, pairs = _sig_letters(labels, letters, est, pairs, alpha, method)
-            pair_tables.append(pairs)
-            for lab, let in zip(labels, letters, strict=True):
-                c = cells[lab]
-                rows.append(
+    for item, (col, value) in spec.items():
+        y, valid = binary_indicator(design, col, value)
+        if dont_know == "include":
+            dk = _dk_column(col)
+            if value is not None or dk not in design.data.columns:
+                raise DataValidationError(
+                    f"dont_know='include' needs a 0/1 item and its column {dk!r} "
+                    '(1 = answered "Don\'t know")',
+                    column=dk,
+                )
+            valid = valid | (pd.to_numeric(design.data[dk], errors="coerce") == 1).to_numpy()
+        in_base = valid & design.domain
+        reasons = suppression_reasons(atom_bases(atoms, in_base), group_atoms, threshold=sup)
+        masks = {str(lab): (groups == lab).to_numpy() for lab in labels}
+        cells = {str(lab): domain_mean(design, y, valid & masks[str(lab)]) for lab in labels}
+        if total:
+            cells[TOTAL] = domain_mean(design, y, valid)
+        published = [lab for lab in labels if reasons[str(lab)] is None]
+        pr = []
+        for i, a in enumerate(published):
+            for b in published[i + 1 :]:
+                ma, mb = cells[str(a)], cells[str(b)]
+                diff = ma.estimate - mb.estimate
+                se = float(np.sqrt(design.vcov(ma.scores - mb.scores)[0, 0]))
+                dof = design.subset(valid).degf
+                test = t_test(diff, se, dof, 1 - alpha)
+                pr.append(
                     dict(
                         item=item,
-                        column=lab,
-                        letter=let,
-                        estimate=c["estimate"],
-                        se=c["se"],
-                        n=int(c["n"]),
-                        sig=sig[lab],
+                        group_a=a,
+                        group_b=b,
+                        diff=diff,
+                        se=se,
+                        statistic=test["statistic"],
+                        dof=dof,
+                        p_value=test["p_value"],
                     )
                 )
-            if total:
-                c = svy_ciprop(design, col, "mean", value=value, low_base_n=0, suppress_n=0)
-                rows.append(
-                    dict(
-                        item=item,
-                        column=TOTAL,
-                        letter="",
-                        estimate=float(c["estimate"][0]),
-                        se=float(c["se"][0]),
-                        n=int(c["n"][0]),
-                        sig="",
-                    )
+        pairs = pd.DataFrame(
+            pr, columns=["item", "group_a", "group_b", "diff", "se", "statistic", "dof", "p_value"]
+        )
+        est = {lab: cells[str(lab)].estimate for lab in labels}
+        sig, pairs = _sig_letters(labels, letters, est, pairs, alpha, method)
+        pair_tables.append(pairs)
+        heads = [(lab, let) for lab, let in zip(labels, letters, strict=True)]
+        if total:
+            heads.append((TOTAL, ""))
+        for lab, let in heads:
+            m = cells[str(lab)]
+            reason = reasons[str(lab)]
+            row = dict(item=item, column=lab, letter=let, n=m.n, n_weighted=m.n_weighted)
+            if reason is None:
+                variance = m.variance
+                row.update(
+                    estimate=m.estimate,
+                    se=float(np.sqrt(variance)),
+                    n_eff=effective_n(m.estimate, variance, m.n),
+                    sig=sig.get(lab, ""),
+                    status=Status.ESTIMATED.value,
                 )
-    out = flag_low_base(
-        pd.DataFrame(rows), low_base_n=low_base_n, suppress_n=suppress_n, cols=("estimate", "se")
-    )
+            else:
+                status = Status.NO_BASE if reason == "no_base" else Status.SUPPRESSED
+                row.update(estimate=np.nan, se=np.nan, n_eff=np.nan, sig="", status=status.value)
+            row.update(low_base=bool(0 < m.n < low), suppressed=row["status"] != "estimated")
+            rows.append(row)
+    out = pd.DataFrame(rows)
     out["method"] = (
-        f"weighted %; design-based pairwise t tests (degf), alpha={alpha}, {adjust} within row"
+        f"weighted %; design-based pairwise t tests (degf), alpha={alpha}, {adjust} within row; "
+        f"suppressed under n={sup} (and the Total of a row with a suppressed group)"
     )
+    n_low = int((out["low_base"] & ~out["suppressed"]).sum())
+    n_sup = int((out["status"] == Status.SUPPRESSED.value).sum())
+    if n_low or n_sup:
+        warnings.warn(
+            f"{n_low} banner cell(s) rest on fewer than {low} respondents; {n_sup} suppressed",
+            LowBaseWarning,
+            stacklevel=2,
+        )
     out.attrs["pairs"] = pd.concat(pair_tables, ignore_index=True)
+    out.attrs["suppress_n"] = sup
     return out
 
 
@@ -341,8 +392,49 @@ def banner_from_published(
     return out
 
 
-def format_banner(table: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
-    """Lay a tidy banner out wide: one row per item plus a base row, cells ``"62% B"``.
+#: Base rows :func:`format_banner` can show under each item, and their labels.
+BASE_ROWS: dict[str, str] = {
+    "n": "base (unweighted)",
+    "n_weighted": "base (weighted)",
+    "n_eff": "base (effective)",
+}
+
+
+def _base_text(kind: str, value: object) -> str:
+    if value is None or pd.isna(value):
+        return "-"
+    if kind == "n":
+        return str(int(value))
+    return f"{float(value):.1f}" if kind == "n_weighted" else f"{float(value):.0f}"
+
+
+def read_banner(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A banner written as CSV by the build, with its letters and significance as text.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "b.csv"
+    >>> _ = f.write_text("item,column,letter,n,estimate,sig\\n"
+    ...                  "q1,a,A,10,0.5,\\nq1,Total,,20,0.4,\\n")
+    >>> read_banner(f)[["column", "letter", "sig"]].values.tolist()
+    [['a', 'A', ''], ['Total', '', '']]
+    """
+    text_columns = {c: str for c in ("item", "column", "letter", "sig", "status", "method")}
+    table = pd.read_csv(
+        path, dtype=text_columns, keep_default_na=False, na_values={"estimate": [""]}
+    )
+    for column in ("estimate", "se", "n", "n_weighted", "n_eff"):
+        if column in table.columns:
+            table[column] = pd.to_numeric(table[column], errors="coerce")
+    return table
+
+
+def format_banner(
+    table: pd.DataFrame,
+    decimals: int = 0,
+    bases: Sequence[str] = ("n", "n_weighted", "n_eff"),
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Lay a tidy banner out wide: each item's row of cells ``"62% B"``, then its bases.
 
     Parameters
     ----------
@@ -350,41 +442,56 @@ def format_banner(table: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
         Output of :func:`banner` or :func:`banner_from_published`.
     decimals : int
         Decimals of the percentages.
+    bases : sequence of {"n", "n_weighted", "n_eff"}
+        Base rows under each item (the item's own bases in each column; those the table
+        has): unweighted, weighted and effective.
+    labels : mapping, optional
+        Item id -> label for the row names (``<item>__top`` columns are named by their item).
 
     Returns
     -------
     pandas.DataFrame
-        Index: items then ``"Base (unweighted)"``; columns ``"<letter>: <column>"``
-        (``Total`` unlettered). Suppressed or missing cells show ``"-"``; low bases get
-        ``"*"``.
+        Index: each item, followed by ``"<item>: base (unweighted)"`` etc.; columns
+        ``"<letter>: <column>"`` (``Total`` unlettered). Low bases get ``"*"``; suppressed
+        cells read "suppressed (n<10)", cells without a base "no base", and cells with no
+        number (a published banner's missing value) ``"-"``.
 
     Examples
     --------
     >>> pub = pd.DataFrame({"item": ["q1", "q1"], "group": ["a", "b"], "value": [50.0, 37.0]})
     >>> format_banner(banner_from_published(pub, {"a": 274, "b": 274}))
-                        A: a B: b
-    q1                 50% B  37%
-    Base (unweighted)    274  274
+                             A: a B: b
+    q1                      50% B  37%
+    q1: base (unweighted)     274  274
     """
-    heads = [
-        f"{r.letter}: {r.column}" if r.letter else str(r.column)
-        for r in table[["column", "letter"]].drop_duplicates().itertuples()
-    ]
+    unknown = [b for b in bases if b not in BASE_ROWS]
+    if unknown:
+        raise ValueError(f"bases {unknown} are not in {list(BASE_ROWS)}")
+    if labels:
+        item = table["item"].astype(str)
+        names = item.str.removesuffix(TOP_SUFFIX).map(lambda i: labels.get(i))
+        table = table.assign(item=names.fillna(item))
     keys = list(table[["column", "letter"]].drop_duplicates().itertuples(index=False))
-    low = table["low_base"] if "low_base" in table.columns else pd.Series(False, table.index)
-    cells: dict[str, dict[str, str]] = {}
-    for (_, r), lb in zip(table.iterrows(), low, strict=True):
-        pct = "-" if pd.isna(r["estimate"]) else f"{100 * r['estimate']:.{decimals}f}%"
-        text = pct + ("*" if lb and pct != "-" else "") + (f" {r['sig']}" if r["sig"] else "")
-        cells.setdefault(r["item"], {})[
-            f"{r['letter']}: {r['column']}" if r["letter"] else str(r["column"])
-        ] = text
-    wide = pd.DataFrame.from_dict(cells, orient="index")[heads]
-    base_row = {
-        (f"{k.letter}: {k.column}" if k.letter else str(k.column)): str(
-            int(table.loc[(table["column"] == k.column), "n"].max())
-        )
-        for k in keys
-    }
-    wide.loc["Base (unweighted)"] = pd.Series(base_row)
-    return wide
+    heads = [f"{k.letter}: {k.column}" if k.letter else str(k.column) for k in keys]
+    threshold = table.attrs.get("suppress_n", SUPPRESS_N)
+    rows: dict[str, dict[str, str]] = {}
+    for item, grp in table.groupby("item", sort=False):
+        cells, base_rows = {}, {b: {} for b in bases if b in table.columns}
+        for _, r in grp.iterrows():
+            head = f"{r['letter']}: {r['column']}" if r["letter"] else str(r["column"])
+            status = r.get("status", None)
+            if isinstance(status, str) and status != Status.ESTIMATED.value:
+                text = status_words(status, threshold=threshold)
+            elif pd.isna(r["estimate"]):
+                text = "-"
+            else:
+                text = f"{100 * r['estimate']:.{decimals}f}%"
+                text += "*" if bool(r.get("low_base", False)) else ""
+                text += f" {r['sig']}" if r["sig"] else ""
+            cells[head] = text
+            for b in base_rows:
+                base_rows[b][head] = _base_text(b, r[b])
+        rows[str(item)] = cells
+        for b, vals in base_rows.items():
+            rows[f"{item}: {BASE_ROWS[b]}"] = vals
+    return pd.DataFrame.from_dict(rows, orient="index")[heads]

@@ -92,6 +92,9 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         for output in cell.get("outputs", []):
             if "text" in output:
                 output["text"] = _relative(output["text"])
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                if mime in output.get("data", {}):
+                    output["data"][mime] = _relative(output["data"][mime])
     nb.nbformat_minor = max(nb.nbformat_minor, 5)
     return nb
 
@@ -110,18 +113,76 @@ def parse_parameter(value: str) -> Any:
         return value
 
 
-def render_html(nb: nbformat.NotebookNode) -> str:
-    """Render an executed notebook as a self-contained HTML page (no CDN, no timestamps)."""
+def notebook_title(nb: nbformat.NotebookNode, default: str = "Notebook") -> str:
+    """The notebook's real title: the text of its first Markdown heading.
+
+    >>> nb = nbformat.v4.new_notebook()
+    >>> nb.cells = [nbformat.v4.new_markdown_cell("Intro\\n\\n# The *outlook* for `x`\\nText")]
+    >>> notebook_title(nb)
+    'The outlook for x'
+    >>> notebook_title(nbformat.v4.new_notebook())
+    'Notebook'
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            match = re.match(r"#{1,6}\s+(.+?)\s*#*\s*$", line)
+            if match:
+                return re.sub(r"[*_`]", "", match.group(1)).strip()
+    return default
+
+
+#: nbconvert template for executed-notebook pages (extends the lab template; offline).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def render_html(
+    nb: nbformat.NotebookNode,
+    *,
+    back: str = "../index.html",
+    source: str | None = None,
+) -> str:
+    """Render an executed notebook as a self-contained page of the report.
+
+    The page is titled with the notebook's first heading (:func:`notebook_title`), links
+    back to the report (``back``, by default with the notebook's anchor when its
+    papermill ``input_path`` is known) and to its source, shows figures with the alt text
+    :func:`analysis.tooling.session.show_figure` recorded, loads nothing from the network
+    and carries no timestamp.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed, normalised notebook.
+    back : str, default "../index.html"
+        Link to the report, relative to the page.
+    source : str, optional
+        Link to the notebook's source; default ``../source/<name>.py`` (the report copies
+        sources there) when the input path is known.
+    """
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    exporter.mathjax_url = ""
-    exporter.require_js_url = ""
+    input_path = nb.metadata.get("papermill", {}).get("input_path")
+    name = Path(input_path).stem if input_path else None
+    if name and back == "../index.html":
+        back = f"../index.html#nb-{name}"
+    if source is None and input_path:
+        source = f"../source/{Path(input_path).name}"
+    exporter = HTMLExporter(template_name="notebook_page", extra_template_basedirs=[str(TEMPLATES)])
     exporter.exclude_input_prompt = False
-    body, _ = exporter.from_notebook_node(nb)
-    # The lab template still links script/CSS from CDNs in a few places; drop any remote tag.
-    body = re.sub(r"<script[^>]+src=\"https?://[^\"]*\"[^>]*>\s*</script>\n?", "", body)
-    body = re.sub(r"<link[^>]+href=\"https?://[^\"]*\"[^>]*>\n?", "", body)
+    resources = {
+        "metadata": {"name": notebook_title(nb)},
+        "wig_page": {
+            "back": back,
+            "source": source or "",
+            "source_name": Path(source).name if source else "",
+        },
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    # Nothing may load from the network: drop any remote script or stylesheet tag left.
+    body = re.sub(r"<script[^>]+src=\"(https?:)?//[^\"]*\"[^>]*>\s*</script>\n?", "", body)
+    body = re.sub(r"<link[^>]+href=\"(https?:)?//[^\"]*\"[^>]*>\n?", "", body)
     return body
 
 
@@ -167,6 +228,8 @@ def run_notebook(
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
+                # Figures inline as in JupyterLab, whatever MPLBACKEND the caller exported.
+                extra_arguments=["--matplotlib=inline"],
             )
         except Exception:
             if raw.exists():

@@ -135,9 +135,27 @@ class Notebook:
     order: int
     summary: str
     editions: tuple[str, ...]
-    inputs: dict[str, str]
+    #: name -> path, or name -> {edition: path} for an input of some editions only (the
+    #: others get the parameter as "" and no input file)
+    inputs: dict[str, str | dict[str, str]]
     parameters: tuple[str, ...]
     figure_specs: tuple[dict[str, Any], ...] = field(repr=False)
+
+    def inputs_for(self, edition: str) -> dict[str, str]:
+        """The notebook's own input files in one edition (name -> path template).
+
+        >>> nb = load_registry().notebook("05_enablers_barriers")
+        >>> nb.inputs_for("published"), nb.inputs_for("respondents")
+        ({'audit_path': 'data/processed/claims_audit.parquet'}, {})
+        """
+        out = {}
+        for name, value in self.inputs.items():
+            if isinstance(value, dict):
+                if edition in value:
+                    out[name] = value[edition]
+            else:
+                out[name] = value
+        return out
 
     @property
     def source(self) -> Path:
@@ -290,7 +308,7 @@ class Run:
     @property
     def inputs(self) -> dict[str, str]:
         """Input parameters (name -> path): the edition's standard ones, then the notebook's."""
-        merged = {**self.edition.inputs, **self.notebook.inputs}
+        merged = {**self.edition.inputs, **self.notebook.inputs_for(self.edition.name)}
         return {k: self.edition.fill(v, self.values) for k, v in merged.items()}
 
     def figure_outputs(self) -> list[str]:
@@ -305,6 +323,8 @@ class Run:
     def parameters(self, registry: Registry, params: Mapping[str, Any]) -> dict[str, Any]:
         """Every papermill parameter: inputs, edition fields, figures_dir and build values."""
         out: dict[str, Any] = dict(self.inputs)
+        for name in self.notebook.inputs:  # an input of other editions only: ""
+            out.setdefault(name, "")
         for key, value in self.edition.parameters.items():
             filled = self.edition.fill(value, self.values) if isinstance(value, str) else value
             out[key] = _literal(filled)

@@ -16,7 +16,6 @@ kernel.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,39 +23,17 @@ from typing import Any
 import pandas as pd
 
 from analysis.figures.base import Edition, SectionData, SectionResult, load_section_data
-from analysis.paths import BUILD, ROOT
 from analysis.tooling.registry import Notebook, load_registry
 
-#: Where figures go when a notebook runs without ``figures_dir`` (exploring in the lab):
-#: a scratch folder git ignores, so committed outputs change only through make.
-SCRATCH = BUILD / "scratch"
-
-
-def resolve(path: str | os.PathLike[str]) -> Path:
-    """A notebook path parameter resolved against the repository root."""
-    p = Path(path)
-    return p if p.is_absolute() else ROOT / p
-
-
-def require_input(path: str | os.PathLike[str], target: str = "make all") -> Path:
-    """``path`` resolved; a one-line error naming the make target when it is not built yet.
-
-    >>> require_input("no/such/file.parquet", "make all")
-    Traceback (most recent call last):
-    ...
-    FileNotFoundError: no/such/file.parquet is not built yet: run `make all` first
-    """
-    resolved = resolve(path)
-    if not resolved.is_file():
-        raise FileNotFoundError(f"{path} is not built yet: run `{target}` first")
-    return resolved
-
-
-def figures_folder(figures_dir: str, notebook: str) -> Path:
-    """Where to write figures: ``figures_dir`` when the build passes one, else scratch."""
-    if figures_dir:
-        return resolve(figures_dir)
-    return SCRATCH / notebook
+# The notebook conventions (scratch figures folder, one-line missing-input error) live in
+# analysis.tooling.session; re-exported here for the notebooks that import them from views.
+from analysis.tooling.session import (  # noqa: F401
+    SCRATCH,
+    MissingInputError,
+    figures_folder,
+    require_input,
+    resolve,
+)
 
 
 def _labels(items_path: str) -> dict[str, str]:
@@ -151,7 +128,45 @@ def open_section(
         synthetic=bool(provenance.get("synthetic", False)),
         source=_source_line(nb, ed, provenance, documents_path),
     )
+    check_built_at(data, level=float(level), alpha=float(alpha))
     return Section(nb, data, ed, figures_folder(figures_dir, notebook))
+
+
+class ParameterMismatchError(ValueError):
+    """A notebook parameter differs from the value its tables were built with."""
+
+
+def check_built_at(data: SectionData, *, level: float, alpha: float) -> None:
+    """Refuse a ``level``/``alpha`` other than the one the tables were computed at.
+
+    Intervals and tests are computed by the build (``make all LEVEL=...``); a notebook
+    parameter alone cannot change them, so a different value would only change the words
+    (a "99%" label on a 95% interval). The error says which make command rebuilds them.
+
+    >>> from analysis.figures.base import example_estimates
+    >>> data = SectionData(estimates=example_estimates(), comparisons=None, labels={},
+    ...                    wave=2025, previous_wave=2024)
+    >>> try:
+    ...     check_built_at(data, level=0.99, alpha=0.01)
+    ... except ParameterMismatchError as err:
+    ...     print(str(err)[:70])
+    the estimates were built at level 0.95, not 0.99: rebuild them with `m
+    """
+    levels = sorted(set(data.estimates["level"].dropna()))
+    if levels and any(abs(lv - level) > 1e-9 for lv in levels):
+        built = ", ".join(f"{lv:g}" for lv in levels)
+        raise ParameterMismatchError(
+            f"the estimates were built at level {built}, not {level:g}: rebuild them with "
+            f"`make all LEVEL={level:g}` (then run the notebook again)"
+        )
+    comp = data.comparisons
+    alphas = sorted(set(comp["alpha"].dropna())) if comp is not None and len(comp) else []
+    if alphas and any(abs(a - alpha) > 1e-9 for a in alphas):
+        built = ", ".join(f"{a:g}" for a in alphas)
+        raise ParameterMismatchError(
+            f"the comparisons were built at alpha {built}, not {alpha:g}: rebuild them with "
+            f"`make all ALPHA={alpha:g}` (then run the notebook again)"
+        )
 
 
 def example_paths() -> dict[str, str]:

@@ -1,1 +1,2 @@
-"""Stage 3, weighting: raking, post-stratification and trimming, with diagnostics."""
+"""Stage 3, weighting: target schemes (read, validated, outside-targets policy), raking,
+post-stratification and trimming, with diagnostics."""

@@ -9,11 +9,15 @@ nothing is modified in place.
 * :func:`trim_weights` - R ``survey::trimWeights``: clip to ``[lower, upper]`` and share the
   trimmed amount equally among the untrimmed weights (``strict=True`` repeats until none is
   outside).
-* :func:`load_targets` - target margins from ``data/raw/weighting_targets.csv``.
 
-Targets are given as proportions (every margin sums to 1; the weights then keep the total of
-the base weights, i.e. ``n`` when no base weights are given, so the mean weight is 1) or as
-population totals (every margin sums to the same total; the weights sum to it).
+Target schemes are read from a file by :mod:`analysis.weighting.targets` (which also applies the
+scheme's policy for respondents outside the targets); this module takes margins as values.
+
+Targets are declared, never guessed, with ``kind``: ``"proportion"`` (the default: every margin
+must sum to 1, within 1e-6; the weights then keep the total of the base weights, i.e. ``n``
+when no base weights are given, so the mean weight is 1) or ``"total"`` (population totals:
+every margin sums to the same total; the weights sum to it). A margin of proportions that sums
+to 1.10 is refused, not taken for totals.
 
 How this matches R's ``survey`` package (4.1.1; fixtures in ``tests/fixtures/r_survey``)
 ----------------------------------------------------------------------------------------
@@ -23,9 +27,11 @@ How this matches R's ``survey`` package (4.1.1; fixtures in ``tests/fixtures/r_s
   sweeps is below ``epsilon`` (default 1 *unit of weight*, i.e. loose; ``maxit`` 10). Here we
   stop when every target margin holds: ``max |achieved - target| / total <= tol`` (default
   1e-10 on the proportion scale), which is what a reader of the weights cares about.
-* Non-convergence within ``max_iter``: R warns; we warn too (:class:`ConvergenceWarning`,
-  ``diagnostics.converged`` is False) unless ``on_nonconvergence="raise"``, which raises
-  :class:`WeightingError`.
+* Non-convergence within ``max_iter``: R warns and returns the weights; we raise
+  :class:`WeightingError` (``on_nonconvergence="raise"``, the default). The explicit,
+  non-default ``on_nonconvergence="accept"`` returns the weights with a
+  :class:`ConvergenceWarning` and ``diagnostics.converged`` False, which every caller must
+  show (the weights do not meet the targets).
 * ``poststratify`` equals ``survey::postStratify`` weights; ``trim_weights`` equals
   ``survey::trimWeights`` (``strict`` too).
 * Bounds: ``rake(bounds=)`` trims and re-rakes inside the sweeps: each margin step solves its
@@ -62,26 +68,27 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.errors import ConvergenceWarning, DataValidationError, WeightingError
-from analysis.paths import DATA_RAW
+from analysis.errors import ConvergenceWarning, WeightingError
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "TARGETS_FILE",
+    "NONCONVERGENCE_POLICIES",
+    "TARGET_KINDS",
     "WeightingDiagnostics",
     "WeightingResult",
     "kish_design_effect",
-    "load_targets",
     "poststratify",
     "rake",
     "trim_weights",
 ]
 
-#: Hand-made target margins: columns ``scheme, variable, level, target``.
-TARGETS_FILE = DATA_RAW / "weighting_targets.csv"
-#: Relative slack when deciding whether margins are proportions or share one total.
-_SUM_RTOL = 1e-6
+#: How targets are given: proportions (each margin sums to 1) or population totals.
+TARGET_KINDS = ("proportion", "total")
+#: What :func:`rake` does when the margins do not hold after ``max_iter`` sweeps.
+NONCONVERGENCE_POLICIES = ("raise", "accept")
+#: Slack on a margin's sum (proportions: |sum - 1|; totals: relative difference of the sums).
+SUM_TOLERANCE = 1e-6
 #: Dense cell coding is used while the product of the margins' level counts is at most this.
 _DENSE_CELLS = 1 << 22
 #: Up to this many crossed cells the IPF runs on the full dense table (empty cells included).
@@ -146,7 +153,7 @@ def kish_design_effect(w: Sequence[float] | np.ndarray | pd.Series) -> float:
     1.3333333333333333
     """
     arr = np.asarray(w, dtype=float)
-    return float(arr.size * np.dot(arr, arr) / arr.sum() ** 2)
+    return float(arr.size * math.fsum(arr * arr) / math.fsum(arr) ** 2)
 
 
 def _base_weights(df: pd.DataFrame, weights: object) -> np.ndarray:
@@ -212,22 +219,32 @@ def _as_target_series(var: str, target: object) -> pd.Series:
     return s
 
 
-def _margin_total(margins: dict[str, pd.Series]) -> tuple[bool, float]:
-    """Return (is_proportion, common total) after checking the margins agree."""
-    sums = {var: float(s.sum()) for var, s in margins.items()}
-    if all(math.isclose(v, 1.0, rel_tol=_SUM_RTOL, abs_tol=_SUM_RTOL) for v in sums.values()):
-        return True, 1.0
-    first = next(iter(sums.values()))
-    if len(sums) == 1 or all(math.isclose(v, first, rel_tol=_SUM_RTOL) for v in sums.values()):
-        if len(sums) == 1 and first <= 1.0 + _SUM_RTOL and first < 1.0 - _SUM_RTOL:
+def _check_kind(kind: str) -> str:
+    if kind not in TARGET_KINDS:
+        raise ValueError(f"kind={kind!r}; valid kinds are {TARGET_KINDS}")
+    return kind
+
+
+def _margin_total(margins: dict[str, pd.Series], kind: str) -> float:
+    """Common total of the margins (1.0 for proportions) after checking their sums."""
+    sums = {var: math.fsum(s.to_numpy(dtype=float)) for var, s in margins.items()}
+    if kind == "proportion":
+        off = {v: t for v, t in sums.items() if abs(t - 1.0) > SUM_TOLERANCE}
+        if off:
             raise WeightingError(
-                f"margin sums to {first!r}: proportions must sum to 1 (or give population totals)"
+                f"margin(s) {off} do not sum to 1, but kind='proportion': correct the targets, "
+                "or declare them population totals (kind='total')"
             )
-        return False, first
-    raise WeightingError(
-        f"margins do not sum to 1 nor to one common total: sums are {sums}; give every margin "
-        "as proportions summing to 1, or every margin as totals of the same population"
-    )
+        return 1.0
+    first = next(iter(sums.values()))
+    if not all(math.isclose(v, first, rel_tol=SUM_TOLERANCE) for v in sums.values()):
+        raise WeightingError(
+            f"margins of population totals do not share one total: sums are {sums}; every "
+            "margin must count the same population"
+        )
+    if not first > 0:
+        raise WeightingError(f"margins of population totals sum to {first!r}; need > 0")
+    return first
 
 
 def _codes(df: pd.DataFrame, var: str, levels: pd.Index) -> np.ndarray:
@@ -332,11 +349,12 @@ def _diagnostics(
         counts, factor = cells
         occupied = factor[counts > 0]
         n = counts.sum()
-        total, sumsq = float(counts @ factor), float(counts @ (factor * factor))
+        total = math.fsum(counts * factor)
+        sumsq = math.fsum(counts * (factor * factor))
         w_min, w_max = float(occupied.min()), float(occupied.max())
     else:
         n = w.size
-        total, sumsq = float(w.sum()), float(np.dot(w, w))
+        total, sumsq = math.fsum(w), math.fsum(w * w)
         w_min, w_max = float(w.min()), float(w.max())
     return WeightingDiagnostics(
         iterations=int(iterations),
@@ -374,7 +392,8 @@ def rake(
     tol: float = 1e-10,
     max_iter: int = 1000,
     bounds: tuple[float, float] | None = None,
-    on_nonconvergence: str = "warn",
+    kind: str = "proportion",
+    on_nonconvergence: str = "raise",
 ) -> WeightingResult:
     """Rake weights to one-way target margins by iterative proportional fitting.
 
@@ -384,9 +403,9 @@ def rake(
         Respondent-level data with one column per weighting variable (no missing values).
     margins : mapping
         ``{variable: targets}``, targets a Series or dict ``level -> proportion`` (each margin
-        sums to 1) or ``level -> population total`` (every margin sums to the same total).
-        Every level present in the data needs a target > 0, every target > 0 needs
-        respondents.
+        sums to 1) or ``level -> population total`` (every margin sums to the same total),
+        as ``kind`` declares. Every level present in the data needs a target > 0, every
+        target > 0 needs respondents.
     weights : str, array-like or Series, optional
         Base (design) weights: a column name of ``df`` or one value per row; default 1.
     tol : float
@@ -399,9 +418,14 @@ def rake(
         the mean weight. Trim-and-rerake inside the sweeps: at each margin step the level
         factors are solved with every factor clipped to the bounds, so the bounds always hold
         and sweeps continue until the margins hold too (or ``max_iter``: infeasible bounds).
-    on_nonconvergence : {"warn", "raise"}
-        Warn with :class:`ConvergenceWarning` (default, as R's ``rake``) or raise
-        :class:`WeightingError` when not converged after ``max_iter`` sweeps.
+    kind : {"proportion", "total"}
+        How the targets are given (see the module docstring); a margin of proportions that
+        does not sum to 1 is an error.
+    on_nonconvergence : {"raise", "accept"}
+        ``"raise"`` (default): :class:`WeightingError` when the margins do not hold after
+        ``max_iter`` sweeps. ``"accept"``: return the unconverged weights with a
+        :class:`ConvergenceWarning` and ``diagnostics.converged`` False (R's behaviour; the
+        caller must show that the weights miss their targets).
 
     Returns
     -------
@@ -412,24 +436,26 @@ def rake(
     ------
     WeightingError
         Missing values in a weighting variable, a data level without target, a target level
-        without respondents, inconsistent margin sums, invalid base weights, or (with
-        ``on_nonconvergence="raise"``) no convergence.
+        without respondents, margins that do not sum as ``kind`` declares, invalid base
+        weights, or (unless ``on_nonconvergence="accept"``) no convergence.
 
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"sector": ["public"] * 3 + ["private"]})
-    >>> rake(df, {"sector": {"public": 100, "private": 100}}).weights.round(4).tolist()
+    >>> res = rake(df, {"sector": {"public": 100, "private": 100}}, kind="total")
+    >>> res.weights.round(4).tolist()
     [33.3333, 33.3333, 33.3333, 100.0]
     """
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"df must be a pandas DataFrame; got {type(df).__name__}")
     if not margins:
         raise ValueError("margins must name at least one variable")
-    if on_nonconvergence not in ("warn", "raise"):
+    if on_nonconvergence not in NONCONVERGENCE_POLICIES:
         raise ValueError(
-            f"on_nonconvergence={on_nonconvergence!r}; valid values are 'warn', 'raise'"
+            f"on_nonconvergence={on_nonconvergence!r}; valid values are {NONCONVERGENCE_POLICIES}"
         )
+    kind = _check_kind(kind)
     if not (tol > 0):
         raise ValueError(f"tol must be > 0; got {tol!r}")
     if int(max_iter) < 1:
@@ -440,10 +466,11 @@ def rake(
 
     base = None if weights is None else _base_weights(df, weights)
     targets = {str(var): _as_target_series(str(var), t) for var, t in margins.items()}
-    is_prop, total = _margin_total(targets)
-    scale = (float(len(df)) if base is None else float(base.sum())) if is_prop else total
+    total = _margin_total(targets, kind)
+    base_total = float(len(df)) if base is None else math.fsum(base)
+    scale = base_total if kind == "proportion" else total
     for var in targets:
-        targets[var] = targets[var] / targets[var].sum() * scale
+        targets[var] = targets[var] / math.fsum(targets[var].to_numpy()) * scale
 
     # A target of 0 means "no such respondents": treat levels present in the data with a zero
     # target as levels without target (R: "strata in sample absent from population").
@@ -476,10 +503,16 @@ def rake(
             f"{max_err:.3g} > tol {tol:g}"
             + ("" if bounds is None else f" with bounds {bounds} (they may be infeasible)")
         )
+        worst = _worst_margins(cell_base, cell_codes, tvecs, g, scale, targets)
+        msg += f"; margins not met: {worst}"
         if on_nonconvergence == "raise":
-            raise WeightingError(msg)
-        warnings.warn(msg, ConvergenceWarning, stacklevel=2)
-    factor = g * (scale / cell_base.sum())
+            raise WeightingError(
+                msg + ". The targets may contradict each other or the data (e.g. a crossed "
+                "cell with no respondents); fix them, or pass on_nonconvergence='accept' to "
+                "use weights that miss their targets (labelled as not converged)"
+            )
+        warnings.warn(msg + " (accepted: weights miss their targets)", ConvergenceWarning, 2)
+    factor = g * (scale / math.fsum(cell_base))
     w = factor[cell] if base is None else base * factor[cell]
     log.debug("rake: %d sweeps, converged=%s, max error %.3g", iterations, converged, max_err)
     cells = (cell_base, factor) if base is None else None
@@ -487,6 +520,26 @@ def rake(
         weights=pd.Series(w, index=df.index, name="weight", copy=False),
         diagnostics=_diagnostics(w, iterations, converged, max_err, cells),
     )
+
+
+def _worst_margins(
+    cell_base: np.ndarray,
+    cell_codes: list[np.ndarray],
+    tvecs: list[np.ndarray],
+    g: np.ndarray,
+    scale: float,
+    targets: dict[str, pd.Series],
+) -> str:
+    """The margin levels furthest from their targets (proportion scale), for messages."""
+    cw = cell_base * (scale / math.fsum(cell_base)) * g
+    parts = []
+    for k, (var, t) in enumerate(targets.items()):
+        got = np.bincount(cell_codes[k], weights=cw, minlength=t.size)
+        err = np.abs(got - tvecs[k]) / scale
+        j = int(np.argmax(err))
+        got_j, want_j = got[j] / scale, tvecs[k][j] / scale
+        parts.append(f"{var}={t.index[j]!s} achieved {got_j:.4g} vs target {want_j:.4g}")
+    return "; ".join(parts)
 
 
 def _ipf_cells(
@@ -503,11 +556,12 @@ def _ipf_cells(
 
     ``g`` is relative to the base weights scaled to the target total.
     """
-    base_scale = scale / cell_base.sum()
+    base_scale = scale / math.fsum(cell_base)
     cell_unit = cell_base * base_scale  # cell totals of the scaled base weights
     cw = cell_unit.copy()  # current cell totals of the weights
     g = np.ones_like(cw)
     u = np.zeros_like(cw)  # log of the unclipped adjustment (bounded raking only)
+    occupied = cell_unit > 0  # empty cells keep g = 1 (their factor would grow without end)
     minlen = [t.size for t in tvecs]
 
     def margin_error(cw_: np.ndarray) -> float:
@@ -528,6 +582,7 @@ def _ipf_cells(
                 with np.errstate(divide="ignore", invalid="ignore"):
                     f = np.where(tot > 0, t / tot, 1.0)
                 factor = f[cell_codes[k]]
+                factor = np.where(occupied, factor, 1.0)
                 g *= factor
                 cw *= factor
             else:
@@ -585,6 +640,8 @@ def poststratify(
     strata_vars: str | Sequence[str],
     targets: pd.Series | pd.DataFrame | Mapping[Hashable, float],
     weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    *,
+    kind: str = "proportion",
 ) -> WeightingResult:
     """Post-stratify weights to cell targets of one variable or of crossed variables.
 
@@ -597,11 +654,13 @@ def poststratify(
     strata_vars : str or sequence of str
         Post-stratification variable(s); several are crossed.
     targets : Series, DataFrame or mapping
-        Cell targets (proportions summing to 1, or population totals). A Series indexed by
-        level (a MultiIndex, or tuple keys in a mapping, for crossed variables), or a
-        DataFrame with the ``strata_vars`` columns plus a ``target`` column.
+        Cell targets (proportions summing to 1, or population totals, as ``kind`` says). A
+        Series indexed by level (a MultiIndex, or tuple keys in a mapping, for crossed
+        variables), or a DataFrame with the ``strata_vars`` columns plus a ``target`` column.
     weights : str, array-like or Series, optional
         Base weights (column name or values); default 1.
+    kind : {"proportion", "total"}
+        How the targets are given; proportions that do not sum to 1 are an error.
 
     Returns
     -------
@@ -655,10 +714,9 @@ def poststratify(
     if (pos < 0).any():
         extra = sorted({str(k) for k in key[pos < 0]})
         raise WeightingError(f"data cell(s) {extra} of {svars} have no target")
-    total = float(t.sum())
-    is_prop = math.isclose(total, 1.0, rel_tol=_SUM_RTOL)
-    scale = base.sum() if is_prop else total
-    tv = t.to_numpy() / total * scale
+    total = _margin_total({"+".join(svars): t}, _check_kind(kind))
+    scale = math.fsum(base) if kind == "proportion" else total
+    tv = t.to_numpy() / math.fsum(t.to_numpy()) * scale
     cell_base = np.bincount(pos, weights=base, minlength=t.size)
     if ((tv > 0) & (cell_base <= 0)).any():
         raise WeightingError(
@@ -742,69 +800,3 @@ def trim_weights(
     if isinstance(w, pd.Series):
         return pd.Series(arr, index=w.index, name=w.name)
     return arr
-
-
-# ---------------------------------------------------------------------------- targets file
-def load_targets(scheme: str = "equal_sectors", path: str | None = None) -> dict[str, pd.Series]:
-    """Load target margins of one scheme from ``data/raw/weighting_targets.csv``.
-
-    Schemes in the file:
-
-    * ``equal_sectors`` (default): the four sectors weighted equally (0.25 each), so that
-      all-sector figures are the unweighted mean of the sector figures. A convention, not a
-      population claim.
-    * ``illustrative_uk_leaders``: an ASSUMED split of UK organisational leaders by sector
-      (public 0.30, private 0.45, not-for-profit 0.15, higher education 0.10), for
-      sensitivity analysis only. It is an illustrative assumption, not an official or
-      published population frame.
-
-    Parameters
-    ----------
-    scheme : str
-        Scheme name (``scheme`` column).
-    path : str, optional
-        Alternative file with the same columns (``scheme, variable, level, target``).
-
-    Returns
-    -------
-    dict of str to pandas.Series
-        ``{variable: Series(level -> target)}``, ready for :func:`rake`.
-
-    Examples
-    --------
-    >>> load_targets()["sector"].to_dict()
-    {'public': 0.25, 'private': 0.25, 'nfp': 0.25, 'edu': 0.25}
-    """
-    file = TARGETS_FILE if path is None else path
-    table = pd.read_csv(file, dtype={"scheme": str, "variable": str, "level": str})
-    expected = ["scheme", "variable", "level", "target"]
-    if list(table.columns) != expected:
-        raise DataValidationError(
-            f"columns are {list(table.columns)}; expected {expected}", file=str(file)
-        )
-    target = pd.to_numeric(table["target"], errors="coerce")
-    bad = target.isna() | (target < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise DataValidationError(
-            f"target {table['target'].iloc[row - 2]!r} is not a number >= 0",
-            file=str(file),
-            row=row,
-            column="target",
-        )
-    schemes = sorted(table["scheme"].unique())
-    if scheme not in schemes:
-        raise ValueError(f"scheme={scheme!r} is not in {file}; valid schemes are {schemes}")
-    sub = table.assign(target=target)[table["scheme"] == scheme]
-    out: dict[str, pd.Series] = {}
-    for var, grp in sub.groupby("variable", sort=False):
-        s = pd.Series(
-            grp["target"].to_numpy(dtype=float), index=grp["level"].to_numpy(), name=str(var)
-        )
-        if s.index.has_duplicates:
-            raise DataValidationError(
-                f"scheme {scheme!r} repeats level(s) of {var!r}", file=str(file), column="level"
-            )
-        out[str(var)] = s
-    _margin_total(out)
-    return out
