@@ -6,7 +6,10 @@
 # OpenBLAS's kernel, NPY_DISABLE_CPU_FEATURES switches off numpy's AVX-512 loops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=build/determinism
+# Logs and hashes live outside build/ while the builds run (make clean empties build/);
+# they are copied to build/determinism at the end.
+out=$(mktemp -d)
+trap 'mkdir -p build/determinism && cp -f "$out"/* build/determinism/ 2>/dev/null; rm -rf "$out"' EXIT
 settings=(
     "OPENBLAS_CORETYPE=Haswell"
     "OPENBLAS_CORETYPE=SkylakeX"
@@ -20,7 +23,6 @@ hash_outputs() {
       find build/notebooks -type f -name '*.ipynb' -print0 | sort -z | xargs -0 sha256sum
     } | sort -k2
 }
-mkdir -p "$out"
 names=()
 for setting in "${settings[@]}"; do
     name=${setting%%,*}; name=${name//[^A-Za-z0-9_=]/_}

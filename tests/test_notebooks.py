@@ -55,8 +55,6 @@ def _parameters_cell(nb_source) -> dict:
 
 @pytest.mark.parametrize("nb", REGISTRY.notebooks, ids=[nb.name for nb in REGISTRY.notebooks])
 def test_notebook_is_a_view(nb):
-    if "_legacy_figdata" in nb.source.read_text():
-        pytest.xfail(f"{nb.name} not yet rewritten as a view")
     assert _code_lines(nb.source) <= MAX_CODE_LINES, f"{nb.name}: {_code_lines(nb.source)} lines"
     source = nb.source.read_text()
     for forbidden in ("import matplotlib", "plt.", "save_figure(", "pd.concat("):

@@ -174,7 +174,7 @@ def _changes_figure(data: SectionData, spec: Mapping) -> tuple[FigureOutput, dic
             *data_note(data),
         ],
         source=data.source,
-        base=f"Unweighted bases (all leaders, largest item base): {bases}",
+        base=f"Bases (unweighted, all leaders, largest item base): {bases}",
         verdict_labels=labels,
     )
     values["values_text"] = "; ".join(f"{r.label}: {r.display_text}" for r in plotted.itertuples())
