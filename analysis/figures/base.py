@@ -282,7 +282,10 @@ def base_note(rows: pd.DataFrame, data: SectionData, *, deff: float | None = Non
     if kinds == {BaseKind.RESPONDENTS.value}:
         bases = drawn.groupby("group_id", sort=False)["n"].max()
         listed = ", ".join(f"{group_label(g)} {int(n)}" for g, n in bases.items())
-        return f"Bases (unweighted, largest per group): {listed}; lines show {level} {method} intervals"
+        return (
+            f"Bases (unweighted, largest per group): {listed}; "
+            f"lines show {level} {method} intervals"
+        )
     parts = []
     for kind, words in ((BaseKind.PUBLISHED.value, "stated"), (BaseKind.ASSUMED.value, "assumed")):
         sub = drawn[drawn["base_kind"] == kind]
