@@ -79,19 +79,27 @@ def make_section_data(
 
 
 @functools.cache
-def _respondent_tables(level: float, alpha: float, scheme: str):
-    from analysis.estimates.wave import build_edition
+def cleaned_synthetic(wave: int) -> pd.DataFrame:
+    """The SYNTHETIC export of ``wave``, read and cleaned once per test process."""
     from analysis.respondents.clean import clean_responses
     from analysis.respondents.codebook import load_codebook
     from analysis.respondents.ingest import read_export
 
     codebook = load_codebook()
-    frames = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for wave in (2024, 2025):
-            raw = read_export(SYNTHETIC / f"responses_{wave}.csv", codebook, wave=wave)
-            frames[wave], _ = clean_responses(raw, codebook)
+        raw = read_export(SYNTHETIC / f"responses_{wave}.csv", codebook, wave=wave)
+        clean, _ = clean_responses(raw, codebook)
+    return clean
+
+
+@functools.cache
+def _respondent_tables(level: float, alpha: float, scheme: str):
+    from analysis.estimates.wave import build_edition, option_pairs
+
+    frames = {wave: cleaned_synthetic(wave).copy() for wave in (2024, 2025)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         edition = build_edition(
             frames,
             targets_path=DATA_RAW / "weighting_targets.csv",
@@ -99,6 +107,7 @@ def _respondent_tables(level: float, alpha: float, scheme: str):
             level=level,
             alpha=alpha,
             sources={2024: "synthetic-2024", 2025: "synthetic-2025"},
+            item_pairs=option_pairs(DATA_RAW / "codebook.csv", 2025),
         )
     return edition
 
@@ -133,6 +142,12 @@ def section_data():
 def respondent_section_data():
     """Factory: SYNTHETIC wave-edition :class:`SectionData` at any parameters."""
     return make_respondent_section_data
+
+
+@pytest.fixture
+def synthetic_clean():
+    """Factory: the cleaned SYNTHETIC respondents of a wave (cached; copy before editing)."""
+    return cleaned_synthetic
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ import pytest
 
 from analysis import text
 from analysis.audit.claims import Bases, audit_claims
-from analysis.estimates.from_respondents import compare_items, weight_wave
-from analysis.estimates.wave import option_pairs
 from analysis.figures import enablers_barriers as eb
 from analysis.figures.base import SectionData
 from analysis.source.published import load_claims, load_published
@@ -202,7 +200,8 @@ def test_paired_comparisons_of_either_orientation(respondent_section_data):
                 "verdict": (Verdict.SUPPORTED if p < data.alpha else Verdict.NOT_DISTINGUISHABLE),
             }
         )
-    comparisons = pd.concat([data.comparisons, pd.DataFrame(rows)], ignore_index=True)
+    others = data.comparisons[data.comparisons["kind"] != ComparisonKind.BETWEEN_ITEMS.value]
+    comparisons = pd.concat([others, pd.DataFrame(rows)], ignore_index=True)
     paired = SectionData(
         estimates=data.estimates,
         comparisons=comparisons,
@@ -238,7 +237,14 @@ def test_paired_comparisons_of_either_orientation(respondent_section_data):
 def test_respondent_edition_draws_the_estimates_and_says_the_ranking_is_not_tested(
     respondent_section_data,
 ):
-    data = respondent_section_data()
+    full = respondent_section_data()
+    # an edition whose producer made no paired comparisons: the ranking is not tested
+    comp = full.comparisons[full.comparisons["kind"] != "between_items"]
+    data = SectionData(
+        estimates=full.estimates, comparisons=comp, labels=full.labels, wave=2025,
+        previous_wave=2024, level=full.level, alpha=full.alpha, edition=full.edition,
+        synthetic=True,
+    )  # fmt: skip
     result = eb.build(data, figures=RESP_TEXT)
     assert [f.id for f in result.figures] == ["resp-2025-05-enablers", "resp-2025-05-barriers"]
     for fig in result.figures:
@@ -278,37 +284,12 @@ def test_ranking_from_audit_keeps_paired_levels_only():
     assert {"c30", "c31", "c32", "c36"} <= set(ranking["comparison_id"])
 
 
-@functools.cache
-def _paired_2025(level: float) -> pd.DataFrame:
-    """The producer's paired comparisons of every two options of a tick-box question, 2025."""
-    import warnings
-
-    from analysis.paths import DATA_RAW, SYNTHETIC
-    from analysis.respondents.clean import clean_responses
-    from analysis.respondents.codebook import load_codebook
-    from analysis.respondents.ingest import read_export
-    from analysis.weighting.targets import load_targets
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        codebook = load_codebook()
-        raw = read_export(SYNTHETIC / "responses_2025.csv", codebook, wave=2025)
-        clean, _ = clean_responses(raw, codebook)
-        targets = load_targets(DATA_RAW / "weighting_targets.csv", "equal_sectors", wave=2025)
-        ww = weight_wave(clean, targets=targets, wave=2025)
-        pairs = option_pairs(DATA_RAW / "codebook.csv", 2025)
-        return compare_items(ww, pairs=pairs, level=level, alpha=round(1 - level, 10))
-
-
 @pytest.mark.parametrize("level", [0.95, 0.99])
 def test_respondent_rankings_from_the_producers_paired_comparisons(respondent_section_data, level):
+    # the wave edition compares every two options of a tick-box question, paired
     data = respondent_section_data(level=level)
-    comparisons = pd.concat([data.comparisons, _paired_2025(level)], ignore_index=True)
-    paired = SectionData(
-        estimates=data.estimates, comparisons=comparisons, labels=data.labels, wave=2025,
-        previous_wave=2024, level=level, alpha=data.alpha, edition=data.edition, synthetic=True,
-    )  # fmt: skip
-    result = eb.build(paired, figures=RESP_TEXT)
+    assert (data.comparisons["kind"] == "between_items").any()
+    result = eb.build(data, figures=RESP_TEXT)
     assert result.findings["ranking_source"] == "paired comparisons from respondents"
     said = str(result)
     for key in ("enablers", "barriers"):

@@ -175,8 +175,10 @@ def test_verdict_words_follow_p_and_alpha_at_other_parameters(
     plt.close(fig.figure)
 
 
-@pytest.mark.parametrize("level", [0.95, 0.99])
-@pytest.mark.parametrize("claim_id", ["c04", "c24", "c30", "c31"])
+@pytest.mark.parametrize(
+    ("claim_id", "level"),
+    [("c04", 0.95), ("c04", 0.99), ("c24", 0.95), ("c30", 0.99), ("c31", 0.95)],
+)
 def test_the_flip_point_drawn_is_where_the_audit_verdict_changes(section_data, level, claim_id):
     result, _ = build(section_data, level=level)
     verdict, flip, flip_low = result.findings["flips"][claim_id]
