@@ -571,3 +571,21 @@ def test_mdd_group_vs_total_is_group_vs_rest_power():
         infer.min_detectable_difference(0.5, 274, design="clustered")
     unreachable = infer.min_detectable_difference(0.5, 4, direction="increase")
     assert unreachable.mdd.isna().all()
+
+
+def test_holm_equals_statsmodels_on_random_families(monkeypatch):
+    import gc
+
+    from statsmodels.stats.multitest import multipletests
+
+    from analysis.stats.proportions import holm
+
+    monkeypatch.setattr(gc, "collect", lambda *a: 0)  # statsmodels' holm collects each call
+
+    rng = np.random.default_rng(1979)
+    for m in (1, 2, 3, 7, 40):
+        for _ in range(50):
+            p = rng.uniform(0, 1, m) ** rng.uniform(0.2, 5)
+            p[rng.integers(0, m)] = p[0]  # ties
+            # statsmodels multipletests(p, method="holm")[1]
+            np.testing.assert_allclose(holm(p), multipletests(p, method="holm")[1], rtol=1e-12)

