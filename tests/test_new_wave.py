@@ -31,8 +31,10 @@ def _git_status() -> str:
 
 
 @pytest.fixture(scope="module")
-def new_wave(tmp_path_factory):
-    export = tmp_path_factory.mktemp("wave2026") / "responses_2026.csv"
+def new_wave():
+    # A fixed place (under build/, never committed): the same bytes at the same path keep
+    # the wave's stamps, so a second `make test` finds the wave built.
+    export = ROOT / "build" / "test-wave" / "responses_2026.csv"
     subprocess.run(
         ["python", "-m", "tools.new_wave", "--wave", "2026", "--out", str(export)],
         cwd=ROOT, check=True, capture_output=True, executable=str(ROOT / ".venv/bin/python"),

@@ -297,27 +297,42 @@ def resolve_cells(
         _d=estimates["document"].map(lambda d: doc_rank.get(d, len(doc_rank))),
         _p=-estimates["value_text"].map(_decimals),
     ).sort_values(["wave", "item_id", "group_id", "_s", "_d", "_p", "source"], kind="stable")
-    keep = []
-    for _, cell in ranked.groupby(["wave", "item_id", "group_id"], sort=False):
-        is_change = cell["status"] == Status.CHANGE_ONLY.value
-        levels = cell[~is_change & (cell["status"] != Status.LOST.value)]
-        # A printed change stands for the cell only when no level, bound or range survives.
-        candidates = levels if len(levels) else cell[is_change] if is_change.any() else cell
-        best = candidates.iloc[0].copy()
-        others = [
-            f"{r.value_text} ({r.source})"
-            for r in levels.iloc[1:].itertuples()
-            if r.value_text != best["value_text"]
-            and not (pd.notna(r.estimate) and r.estimate == best["estimate"])
-        ]
-        notes = [best["note"]] if isinstance(best["note"], str) else []
-        if Status(best["status"]) is Status.CHANGE_ONLY and (cell["status"] == "lost").any():
-            notes.append("level lost from the report's graphics")
-        if others:
-            notes.append("also printed: " + "; ".join(others))
-        best["note"] = "; ".join(notes) if notes else None
-        keep.append(best)
-    out = pd.DataFrame(keep).drop(columns=["_s", "_d", "_p"]).reset_index(drop=True)
+    keys = ["wave", "item_id", "group_id"]
+    status = ranked["status"]
+    is_change = status == Status.CHANGE_ONLY.value
+    is_level = ~is_change & (status != Status.LOST.value)
+    by = [ranked[k] for k in keys]
+    cell_has_level = is_level.groupby(by).transform("any")
+    cell_has_change = is_change.groupby(by).transform("any")
+    cell_has_lost = (status == Status.LOST.value).groupby(by).transform("any")
+    # A printed change stands for the cell only when no level, bound or range survives.
+    candidate = is_level | (~cell_has_level & is_change) | (~cell_has_level & ~cell_has_change)
+    best = ranked[candidate].drop_duplicates(keys, keep="first")
+    # The other values printed for the cell (levels, bounds, ranges that differ).
+    mine = best[keys + ["source", "value_text", "estimate"]].rename(
+        columns={"source": "_bs", "value_text": "_bt", "estimate": "_be"}
+    )
+    others = ranked[is_level].merge(mine, on=keys, how="inner")
+    others = others[
+        (others["source"] != others["_bs"])
+        & (others["value_text"] != others["_bt"])
+        & ~(others["estimate"].notna() & (others["estimate"] == others["_be"]))
+    ]
+    also = (
+        (others["value_text"].astype(str) + " (" + others["source"] + ")")
+        .groupby([others[k] for k in keys], sort=False)
+        .agg("; ".join)
+    )
+    notes = []
+    for row, lost in zip(best.itertuples(index=False), cell_has_lost[best.index], strict=True):
+        parts = [row.note] if isinstance(row.note, str) else []
+        if Status(row.status) is Status.CHANGE_ONLY and lost:
+            parts.append("level lost from the report's graphics")
+        key = (row.wave, row.item_id, row.group_id)
+        if key in also.index:
+            parts.append("also printed: " + also[key])
+        notes.append("; ".join(parts) if parts else None)
+    out = best.assign(note=notes).drop(columns=["_s", "_d", "_p"]).reset_index(drop=True)
     return out[list(estimates.columns)]
 
 
