@@ -102,6 +102,7 @@ $(call write_stamp,$(WAVE_DIR)/params/TARGETS,$(TARGETS),$(TARGETS))
 $(call write_stamp,$(WAVE_DIR)/params/WEIGHTING,$(WEIGHTING),)
 $(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_WAVE,$(PREVIOUS_WAVE),)
 $(call write_stamp,$(WAVE_DIR)/params/QUESTIONNAIRE,$(QUESTIONNAIRE),)
+$(call write_stamp,build/params/WAVE,$(WAVE),)
 endif
 $(WAVE_STAMPS): ;
 
@@ -280,7 +281,7 @@ $(MANIFEST): $(PUBLISHED_NOTEBOOKS) $(PUBLISHED_FIGURES) $(PROCESSED) notebooks/
 	$(PY) -m analysis.tooling.registry manifest --out $@ $(PROCESSED)
 
 $(REPORT): $(MANIFEST) $(PUBLISHED_NOTEBOOKS) $(RESPONDENTS_NOTEBOOKS) $(NOTEBOOK_SOURCES) \
-		data/raw/discrepancies.csv data/raw/documents.csv CITATION.cff build/params/COMMIT \
+		data/raw/discrepancies.csv data/raw/documents.csv CITATION.cff build/params/COMMIT build/params/WAVE \
 		$(REPORT_SRC) $(PACKAGE_SRC) $(ENV_STAMP)
 	$(PY) -m analysis.tooling.report --out $@ --wave-dir $(WAVE_DIR)
 
