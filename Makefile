@@ -102,7 +102,6 @@ $(call write_stamp,$(WAVE_DIR)/params/TARGETS,$(TARGETS),$(TARGETS))
 $(call write_stamp,$(WAVE_DIR)/params/WEIGHTING,$(WEIGHTING),)
 $(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_WAVE,$(PREVIOUS_WAVE),)
 $(call write_stamp,$(WAVE_DIR)/params/QUESTIONNAIRE,$(QUESTIONNAIRE),)
-$(call write_stamp,build/params/WAVE,$(WAVE),)
 endif
 $(WAVE_STAMPS): ;
 
@@ -281,9 +280,10 @@ $(MANIFEST): $(PUBLISHED_NOTEBOOKS) $(PUBLISHED_FIGURES) $(PROCESSED) notebooks/
 	$(PY) -m analysis.tooling.registry manifest --out $@ $(PROCESSED)
 
 $(REPORT): $(MANIFEST) $(PUBLISHED_NOTEBOOKS) $(RESPONDENTS_NOTEBOOKS) $(NOTEBOOK_SOURCES) \
-		data/raw/discrepancies.csv data/raw/documents.csv CITATION.cff build/params/COMMIT build/params/WAVE \
+		data/raw/discrepancies.csv data/raw/documents.csv CITATION.cff build/params/COMMIT \
 		$(REPORT_SRC) $(PACKAGE_SRC) $(ENV_STAMP)
-	$(PY) -m analysis.tooling.report --out $@ --wave-dir $(WAVE_DIR)
+	$(PY) -m analysis.tooling.report --out $@ $(foreach d,$(sort $(WAVE_DIR) \
+		$(patsubst %/data/provenance.json,%,$(wildcard build/waves/*/data/provenance.json))),--wave-dir $(d))
 
 .PHONY: figures
 figures: $(ENV_STAMP) ## Run the notebooks and write every figure

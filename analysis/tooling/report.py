@@ -743,8 +743,14 @@ def wave_part(registry: Registry, wave_dir: Path, out_dir: Path, first: int) -> 
     return part
 
 
-def build_report(registry: Registry, out: Path, wave_dir: Path | None = None) -> Path:
-    """Write the report folder (index.html and its files); return the index path."""
+def build_report(
+    registry: Registry, out: Path, wave_dir: Path | Sequence[Path] | None = None
+) -> Path:
+    """Write the report folder (index.html and its files); return the index path.
+
+    ``wave_dir`` is one wave edition's folder (``build/waves/<wave>``) or several: each
+    becomes a part of its own after the published sections, in wave order.
+    """
     import yaml
 
     out_dir = out.parent
@@ -762,9 +768,10 @@ def build_report(registry: Registry, out: Path, wave_dir: Path | None = None) ->
     documents = _read_csv(DATA_RAW / "documents.csv")
 
     parts = published_parts(registry, out_dir, first=1)
-    if wave_dir is not None:
+    wave_dirs = [] if wave_dir is None else [wave_dir] if isinstance(wave_dir, Path) else wave_dir
+    for folder in sorted(set(wave_dirs), key=lambda d: d.name):
         count = sum(len(p.figures) for p in parts)
-        wave = wave_part(registry, wave_dir, out_dir, first=count + 1)
+        wave = wave_part(registry, folder, out_dir, first=count + 1)
         if wave is not None:
             parts.append(wave)
 
@@ -850,10 +857,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m analysis.tooling.report")
     parser.add_argument("--out", default="build/report/index.html")
-    parser.add_argument("--wave-dir", default=None, help="a wave edition to include")
+    parser.add_argument(
+        "--wave-dir", action="append", default=[], help="a wave edition to include (repeat)"
+    )
     args = parser.parse_args(argv)
-    wave_dir = ROOT / args.wave_dir if args.wave_dir else None
-    path = build_report(load_registry(), ROOT / args.out, wave_dir)
+    path = build_report(load_registry(), ROOT / args.out, [ROOT / d for d in args.wave_dir])
     print(f"report written to {path.relative_to(ROOT)}")
     return 0
 
