@@ -818,7 +818,8 @@ def test_charts_do_not_depend_on_the_callers_global_style(tmp_path):
                 pd.DataFrame({"label": ["x", "y"], "value": [-6.0, 3.0]}), **TEXT
             ),
         }.items():
-            paths = save_figure(fig, tmp_path / f"{stem}-{name}", plotted)
+            # SVG holds every colour, size and position drawn (the PNG rasterises the same)
+            paths = save_figure(fig, tmp_path / f"{stem}-{name}", plotted, formats=("svg",))
             out |= {f"{name}.{k}": p.read_bytes() for k, p in paths.items()}
         return out
 
