@@ -347,7 +347,9 @@ class FigureOutput:
 
         # The plotted numbers through the one float policy (same bytes on every CPU).
         plotted = schema.canonical(self.plotted)
-        return save_figure(self.figure, Path(folder) / self.id, plotted, alt_text=self.alt)
+        written = save_figure(self.figure, Path(folder) / self.id, plotted, alt_text=self.alt)
+        self._saved_png = written.get("png")
+        return written
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
         """The PNG with its alt text, and the filled texts as metadata ``figure``.
@@ -362,6 +364,10 @@ class FigureOutput:
         )
 
     def _repr_png_(self) -> bytes:
+        """The PNG as saved (one rendering serves file and display), else rendered now."""
+        saved = getattr(self, "_saved_png", None)
+        if saved is not None and Path(saved).is_file():
+            return Path(saved).read_bytes()
         import matplotlib as mpl
 
         from analysis.plot._save import _SAVE_RC  # the saved figure's exact settings
