@@ -18,7 +18,8 @@ SHELL := /bin/bash
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules --warn-undefined-variables --no-print-directory
 # Parallel by default, one job per core (`make -j1` on the command line still wins); the
-# locked inner make inherits the outer one's jobserver.
+# locked inner make (LOCKED=1, see "one build at a time") inherits the outer one's jobserver.
+LOCKED ?=
 ifeq ($(LOCKED),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
@@ -54,7 +55,6 @@ LAB_ARGS ?=
 # deletes another run's files; temporary files are private (mktemp).
 LOCK_WAIT ?= 900
 LOCK := build/.make.lock
-LOCKED ?=
 define locked
 	@mkdir -p build
 	+@if command -v flock >/dev/null 2>&1; then \
@@ -323,7 +323,7 @@ verify: $(ENV_STAMP) ## Compare outputs with the COMMITTED manifest, then clean 
 
 .PHONY: check-determinism
 check-determinism: $(ENV_STAMP) ## Rebuild under several BLAS/SIMD kernels; require identical bytes
-	bash scripts/check_determinism.sh
+	+bash scripts/check_determinism.sh
 
 ##@ Reference checks and benchmarks (not part of the build)
 
@@ -333,7 +333,7 @@ bench: ## Benchmark raking against peer packages (own venv in build/bench-venv)
 
 .PHONY: bench-build
 bench-build: $(ENV_STAMP) ## Time warm `make all`, no-op `make all` and `make test` (medians)
-	$(PY) benchmarks/build_times.py
+	+$(PY) benchmarks/build_times.py
 
 .PHONY: r-fixtures
 r-fixtures: ## Regenerate R `survey` reference fixtures (needs: apt-get install r-base-core r-cran-survey)
