@@ -92,6 +92,22 @@ def format_pct(p: float | None, *, decimals: int | None = None) -> str:
     return f"{text}%"
 
 
+def format_pct_pair(a: float, b: float, *, decimals: int | None = 0) -> tuple[str, str]:
+    """Two proportions for "from a to b": at ``decimals``, or with one more decimal when
+    they would otherwise read the same (a change must never read "from 14% to 14%").
+
+    >>> format_pct_pair(0.5, 0.372), format_pct_pair(0.138, 0.140)
+    (('50%', '37%'), ('13.8%', '14.0%'))
+    >>> format_pct_pair(0.753, 0.586, decimals=None)
+    ('75.3%', '58.6%')
+    """
+    first, second = format_pct(a, decimals=decimals), format_pct(b, decimals=decimals)
+    if first == second and a != b:
+        more = 1 if decimals is None else decimals + 1
+        return format_pct(a, decimals=more), format_pct(b, decimals=more)
+    return first, second
+
+
 def format_points(diff: float, *, decimals: int = 0, signed: bool = True) -> str:
     """A difference of proportions (0-1) in percentage points: ``-13 points``.
 

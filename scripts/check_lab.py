@@ -12,7 +12,8 @@ off. In Chromium it then:
 2. runs all cells (Run > Run All Cells): no error, and exactly one inline image per figure
    the registry lists for the notebook (screenshot ``build/check-lab/<name>-run-all.png``);
    the run after a save must leave the ``.py`` unchanged too;
-3. edits a parameter in the parameters cell (``alpha = 0.05`` to ``0.2`` by default),
+3. edits a parameter in the parameters cell (by default ``edition = "published"`` to
+   ``"respondents"``: the notebook then draws the SYNTHETIC wave edition),
    runs all again without saving: the figure goes to ``build/scratch/<name>/``
    (screenshot ``<name>-edited.png``); with ``--expect TEXT`` the outputs must show TEXT
    and the scratch figure must differ from the committed one;
@@ -300,8 +301,9 @@ def check(notebook: Path, edit: tuple[str, str], expect_after_edit: str) -> list
                     page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
                 page.screenshot(path=str(OUT_DIR / f"{nb.name}-edited.png"))
                 scratch_dir = figures_folder("", nb.name)
+                edited = "respondents" if "respondents" in edit[1] else "published"
                 for fig in figures:
-                    svg = scratch_dir / f"{fig.id}.svg"
+                    svg = scratch_dir / f"{fig.id_for(edited, 2025)}.svg"
                     if not svg.exists() or svg.stat().st_mtime < started:
                         problems.append(f"exploring did not write {svg.relative_to(ROOT)}")
                     elif (
@@ -335,11 +337,11 @@ def check(notebook: Path, edit: tuple[str, str], expect_after_edit: str) -> list
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebook", default="notebooks/07_outlook.py")
-    parser.add_argument("--edit-from", default="alpha = 0.05")
-    parser.add_argument("--edit-to", default="alpha = 0.2")
+    parser.add_argument("--edit-from", default='edition = "published"')
+    parser.add_argument("--edit-to", default='edition = "respondents"')
     parser.add_argument(
         "--expect",
-        default="",
+        default="SYNTHETIC DATA",
         help="text the outputs must show after the edit (then the scratch figure must also "
         "differ from the committed one); by default only that the run wrote to scratch",
     )

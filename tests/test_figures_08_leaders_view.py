@@ -160,8 +160,8 @@ def test_respondent_edition_draws_the_previous_wave(respondent_section_data):
         assert r.value == pytest.approx(100 * data.value(2024, r.item_id))
     belief, rating = data.value(2024, "belief_growth"), data.value(2024, "rating_good_excellent")
     assert headlines.title == (
-        f"In 2024, {100 * belief:.1f}% believed in collaboration but just {100 * rating:.1f}% "
-        "rated it good or excellent"
+        f"In 2024, {100 * belief:.0f}% believed in collaboration but just {100 * rating:.0f}% "
+        "rated it good or excellent"  # whole per cent, as the respondent charts label
     )
     # the 2024 export has three sectors; their levels are drawn as estimated
     assert result.findings["by_sector"]["groups"] == ["public", "private", "nfp"]

@@ -241,16 +241,19 @@ def change_words(
     if change.diff == 0:
         return f"unchanged at {pct(change.later, edition)}"
     verb = "fell" if change.diff < 0 else "rose"
-    return f"{verb} from {pct(change.earlier, edition)} to {pct(change.later, edition)}"
+    decimals = 0 if edition is Edition.RESPONDENTS else None
+    earlier, later = text.format_pct_pair(change.earlier, change.later, decimals=decimals)
+    return f"{verb} from {earlier} to {later}"
 
 
 def pct(p: float, edition: Edition | None = None) -> str:
-    """A level for a sentence: printed precision for printed numbers, one decimal otherwise.
+    """A level for a sentence, at the precision its edition's charts use (one rule:
+    :meth:`analysis.figures.base.SectionData.pct`).
 
     >>> pct(0.61, Edition.PUBLISHED), pct(0.6097, Edition.RESPONDENTS), pct(0.586)
-    ('61%', '61.0%', '58.6%')
+    ('61%', '61%', '58.6%')
     """
-    return text.format_pct(p, decimals=1 if edition is Edition.RESPONDENTS else None)
+    return text.format_pct(p, decimals=0 if edition is Edition.RESPONDENTS else None)
 
 
 def printed_change_readings(earlier: float, diff: float) -> str:

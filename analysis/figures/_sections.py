@@ -51,7 +51,7 @@ def pct(data: SectionData, p: float) -> str:
     >>> pct(d, 0.094), pct(replace(d, edition=Edition.RESPONDENTS), 0.923)
     ('9.4%', '92%')
     """
-    return text.format_pct(p, decimals=0 if data.edition is Edition.RESPONDENTS else None)
+    return data.pct(p)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,17 @@ class SectionData:
             return math.nan
         return float(row.estimate)
 
+    def pct(self, p: float) -> str:
+        """A level for a title or sentence, at the precision the edition's charts label it:
+        as printed for printed numbers (9.4%, 58.6%), whole per cent for estimates.
+
+        >>> SectionData(estimates=example_estimates(), comparisons=None, labels={},
+        ...             wave=2025).pct(0.586)
+        '58.6%'
+        """
+        decimals = 0 if self.edition is Edition.RESPONDENTS else None
+        return text.format_pct(p, decimals=decimals)
+
     def label(self, item_id: str) -> str:
         """Short label of an item (the id when unknown)."""
         return str(self.labels.get(item_id, item_id))

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 
 from analysis import text
 from analysis.figures.base import (
+    Edition,
     FigureOutput,
     SectionData,
     SectionResult,
@@ -116,8 +117,8 @@ def build(
         )
         sentence = (
             f"Optimism among {group_label(g).lower()} leaders {_change_verb(changes[g])} from "
-            f"{text.format_pct(findings['change_from'])} in {earlier} to "
-            f"{text.format_pct(findings['change_to'])} in {later} "
+            f"{data.pct(findings['change_from'])} in {earlier} to "
+            f"{data.pct(findings['change_to'])} in {later} "
             f"({text.format_points(changes[g])})"
         )
         if comp is not None and not math.isnan(float(comp.p_value)):
@@ -177,7 +178,7 @@ def build(
         )
         sentences.append(
             f"{group_label(top)} leaders are the highest in {later} at "
-            f"{text.format_pct(later_values[top])}" + (f" ({detail})" if detail else "") + "."
+            f"{data.pct(later_values[top])}" + (f" ({detail})" if detail else "") + "."
         )
     else:
         findings.update(top_group=None, top_value=math.nan, top_verdicts={}, top_is_most=False)
@@ -192,8 +193,17 @@ def build(
         "change_verb": _change_verb(findings["change_diff"])
         if not math.isnan(findings["change_diff"])
         else "changed",
-        "change_from_pct": text.format_pct(findings["change_from"]),
-        "change_to_pct": text.format_pct(findings["change_to"]),
+        **dict(
+            zip(
+                ("change_from_pct", "change_to_pct"),
+                text.format_pct_pair(
+                    findings["change_from"],
+                    findings["change_to"],
+                    decimals=None if data.edition is Edition.PUBLISHED else 0,
+                ),
+                strict=True,
+            )
+        ),
         "top_label": group_label(findings["top_group"] or GROUP_ALL).lower(),
         "top_words": "most positive" if findings["top_is_most"] else "highest",
     }

@@ -230,8 +230,8 @@ def build(
         )
         for r in year_on_year(data).head(3).itertuples():
             sentences.append(
-                f"{data.label(r.item_a)}: {text.format_pct(r.estimate_b)} to "
-                f"{text.format_pct(r.estimate_a)} ({text.format_points(r.diff)}, "
+                f"{data.label(r.item_a)}: {data.pct(r.estimate_b)} to "
+                f"{data.pct(r.estimate_a)} ({text.format_points(r.diff)}, "
                 f"{text.format_p(r.p_value)}): {text.verdict_words(r.verdict, alpha=r.alpha)}."
             )
     return SectionResult(figures=outputs, findings=findings, sentences=sentences)

@@ -35,6 +35,12 @@ from analysis.tooling.session import (  # noqa: F401
     resolve,
 )
 
+#: The first findings sentence of an edition drawn from SYNTHETIC exports.
+SYNTHETIC_SENTENCE = (
+    "SYNTHETIC DATA: these findings describe invented respondents (data/raw/synthetic), "
+    "not WIG's survey."
+)
+
 
 def _labels(items_path: str) -> dict[str, str]:
     if not items_path:
@@ -62,8 +68,14 @@ class Section:
         return {"figure_id": self.figure_id(registry_id), **fig.text()}
 
     def save(self, result: SectionResult) -> SectionResult:
-        """Write every figure of ``result`` into the figures folder; return ``result``."""
+        """Write every figure of ``result`` into the figures folder; return ``result``.
+
+        The findings of a SYNTHETIC edition open with a sentence saying so (the figures
+        carry it in their footers).
+        """
         result.save(self.figures_dir)
+        if self.data.synthetic and not any(s.startswith("SYNTHETIC") for s in result.sentences):
+            result.sentences.insert(0, SYNTHETIC_SENTENCE)
         return result
 
     def _figure(self, registry_id: str):
@@ -113,6 +125,15 @@ def open_section(
     registry = load_registry()
     nb = registry.notebook(notebook)
     ed = Edition(edition)
+    paths = edition_paths(
+        nb, ed, wave=wave, previous_wave=previous_wave,
+        given={"estimates_path": estimates_path, "comparisons_path": comparisons_path,
+               "items_path": items_path, "provenance_path": provenance_path,
+               "documents_path": documents_path},
+    )  # fmt: skip
+    estimates_path, comparisons_path = paths["estimates_path"], paths["comparisons_path"]
+    items_path, provenance_path = paths["items_path"], paths["provenance_path"]
+    documents_path = paths["documents_path"]
     provenance: dict = {}
     if provenance_path:
         provenance = json.loads(require_input(provenance_path).read_text(encoding="utf-8"))
@@ -132,8 +153,45 @@ def open_section(
     return Section(nb, data, ed, figures_folder(figures_dir, notebook))
 
 
+def edition_paths(
+    notebook: Notebook, edition: Edition, *, wave: int, previous_wave: int | None, given: dict
+) -> dict[str, str]:
+    """The input paths of ``edition``: those given, unless they are another edition's defaults.
+
+    Exploring in JupyterLab, an analyst switches ``edition = "respondents"`` in the
+    parameters cell and the notebook then reads that wave's tables (``build/waves/<wave>``)
+    instead of the printed-number ones its defaults name; paths set by hand are kept.
+
+    >>> nb = load_registry().notebook("07_outlook")
+    >>> edition_paths(nb, Edition.RESPONDENTS, wave=2025, previous_wave=2024, given={
+    ...     "estimates_path": "data/processed/estimates_published.parquet"})["estimates_path"]
+    'build/waves/2025/data/estimates.parquet'
+    """
+    from analysis.tooling.registry import Run
+
+    registry = load_registry()
+    values = {"wave": wave, "previous_wave": previous_wave, "wave_dir": f"build/waves/{wave}",
+              "items": "data/raw/items.csv"}  # fmt: skip
+    wanted = Run(notebook, registry.editions[edition.value], values).parameters(registry, {})
+    out = dict(given)
+    for other in registry.editions.values():
+        if other.name == edition.value:
+            continue
+        defaults = Run(notebook, other, values).parameters(registry, {})
+        for key, value in given.items():
+            if key in defaults and value == defaults[key] and key in wanted:
+                out[key] = wanted[key]
+    return out
+
+
 class ParameterMismatchError(ValueError):
-    """A notebook parameter differs from the value its tables were built with."""
+    """A notebook parameter differs from the value its tables were built with.
+
+    In IPython and JupyterLab it is shown as its one-line message, without a traceback.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 def check_built_at(data: SectionData, *, level: float, alpha: float) -> None:
