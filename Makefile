@@ -151,19 +151,19 @@ NOTEBOOK_TARGETS := $(PUBLISHED_NOTEBOOKS) $(PUBLISHED_FIGURES) \
 ##@ Main
 
 .PHONY: all
-all: $(ENV_STAMP) ## Build everything: data, notebooks, figures, report (both editions)
+all: ## Build everything: data, notebooks, figures, report (both editions)
 ifeq ($(LOCKED),)
 	$(call locked,all)
 else
-all: $(PROCESSED) $(NOTEBOOK_TARGETS) $(MANIFEST) $(REPORT)
+all: $(ENV_STAMP) $(PROCESSED) $(NOTEBOOK_TARGETS) $(MANIFEST) $(REPORT)
 endif
 
 .PHONY: test
-test: $(ENV_STAMP) ## Lint, unit tests, doctests, and checks of the built notebooks and figures
+test: ## Lint, unit tests, doctests, and checks of the built notebooks and figures
 ifeq ($(LOCKED),)
 	$(call locked,test)
 else
-test: all
+test: $(ENV_STAMP) all
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest -n 2 --dist loadfile
@@ -286,19 +286,19 @@ $(REPORT): $(MANIFEST) $(PUBLISHED_NOTEBOOKS) $(RESPONDENTS_NOTEBOOKS) $(NOTEBOO
 		$(patsubst %/data/provenance.json,%,$(wildcard build/waves/*/data/provenance.json))),--wave-dir $(d))
 
 .PHONY: figures
-figures: $(ENV_STAMP) ## Run the notebooks and write every figure
+figures: ## Run the notebooks and write every figure
 ifeq ($(LOCKED),)
 	$(call locked,figures)
 else
-figures: $(NOTEBOOK_TARGETS)
+figures: $(ENV_STAMP) $(NOTEBOOK_TARGETS)
 endif
 
 .PHONY: report
-report: $(ENV_STAMP) ## Build the HTML report (build/report/index.html)
+report: ## Build the HTML report (build/report/index.html)
 ifeq ($(LOCKED),)
 	$(call locked,report)
 else
-report: $(REPORT)
+report: $(ENV_STAMP) $(REPORT)
 endif
 
 .PHONY: check-report

@@ -64,6 +64,8 @@ BAD_CASES = [
     ("lost_with_value.csv", 4, "value", "'lost_in_extraction' row must have no value"),
     ("published_without_value.csv", 2, "value", "a 'published' row needs a value"),
     ("range_reversed.csv", 3, "value_low", "value_low 14 is greater than value_high 12"),
+    # a deliberate edit re-pinned with `make pin-raw` is still checked against its own text
+    ("value_contradicts_text.csv", 2, "value", "value 21 contradicts value_text '9.4%' (9.4)"),
     ("wrong_prefix.csv", 4, "stat_id", "must start with 'r25-'"),
     # The quote of record 2 spans lines 2-3, so record 3 is on editor line 4.
     ("multiline_then_error.csv", 4, "wave", "wave 2023 is below the minimum 2024"),

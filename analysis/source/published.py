@@ -643,6 +643,11 @@ def _rules_published(table: _Table, ctx: _Context, col: dict[str, int]) -> list[
                     )
             if r["note"] is None:
                 bad(line, "note", "a 'lost_in_extraction' row needs a note saying what is lost")
+        # X11: the value agrees with the number printed in value_text
+        if status == "published" and r["value_text"] is not None:
+            problem = value_text_conflict(measure, value, low, high, r["value_text"])
+            if problem:
+                bad(line, "value", problem)
         # X8: unit fits measure
         allowed = _UNITS_FOR_MEASURE.get(measure, ())
         if allowed and r["unit"] not in allowed:
@@ -670,6 +675,63 @@ def _rules_published(table: _Table, ctx: _Context, col: dict[str, int]) -> list[
                     f"wave {r['wave']} is later than the year {year} of document {r['doc_id']!r}",
                 )
     return problems
+
+
+_PERCENT_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+_IN_NUMBER = re.compile(r"\b(\d+)\s+in\s+(\d+)\b")
+_FRACTION_NUMBER = re.compile(r"\b(\d+)\s*/\s*(\d+)\b")
+
+
+def value_text_conflict(
+    measure: str, value: float | None, low: float | None, high: float | None, value_text: str
+) -> str | None:
+    """Why ``value`` contradicts the number printed in ``value_text`` (None if it agrees).
+
+    Printed percentages must equal the value (a change: its size; a range: both ends);
+    "3 in 10" and "1/3" must equal 100 x the fraction (to 0.01). Texts in words only
+    ("one-fourth", "over half") are not checked.
+
+    >>> value_text_conflict("level", 21.0, None, None, "12 %")
+    "value 21 contradicts value_text '12 %' (12): correct one of them"
+    >>> value_text_conflict("change", -16.0, None, None, "16% ↓") is None
+    True
+    >>> value_text_conflict("upper_bound", 30.0, None, None, "less than 3 in 10") is None
+    True
+    """
+    text = str(value_text)
+    printed = [float(x) for x in _PERCENT_NUMBER.findall(text)]
+    if measure == "range":
+        printed = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", text)][:2]
+        comparable = low is not None and high is not None and low <= high and len(printed) == 2
+        if comparable and (printed[0], printed[-1]) != (low, high):
+            return (
+                f"value_low/value_high {_fmt(low)}-{_fmt(high)} contradict value_text "
+                f"{text!r}: correct one of them"
+            )
+        return None
+    if value is None:
+        return None
+    expected: float | None = None
+    if printed:
+        expected = abs(value) if measure == "change" else value
+        found = printed[0]
+        if abs(found - expected) > 1e-9:
+            return (
+                f"value {_fmt(value)} contradicts value_text {text!r} ({_fmt(found)}): "
+                "correct one of them"
+            )
+        return None
+    for pattern in (_IN_NUMBER, _FRACTION_NUMBER):
+        m = pattern.search(text)
+        if m and int(m.group(2)) > 0:
+            share = 100 * int(m.group(1)) / int(m.group(2))
+            if abs(share - value) > 0.01:
+                return (
+                    f"value {_fmt(value)} contradicts value_text {text!r} "
+                    f"({_fmt(round(share, 2))}): correct one of them"
+                )
+            return None
+    return None
 
 
 def _check_id_list(

@@ -1,0 +1,28 @@
+"""One build at a time: a second `make all` waits for the lock, then says why it gave up."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import subprocess
+
+from analysis.paths import ROOT
+
+LOCK = ROOT / "build" / ".make.lock"
+
+
+def test_a_second_build_waits_for_the_first_and_says_so():
+    LOCK.parent.mkdir(exist_ok=True)
+    with open(LOCK, "a") as handle:
+        # hold the lock (inside `make test` the running build holds it already)
+        with contextlib.suppress(BlockingIOError):
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "LOCKED")}
+        env.pop("MAKELEVEL", None)
+        proc = subprocess.run(
+            ["make", "all", "LOCK_WAIT=1"], cwd=ROOT, env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert proc.returncode != 0
+    assert "another build held build/.make.lock for 1 s; try again" in proc.stderr
