@@ -17,10 +17,10 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules --warn-undefined-variables --no-print-directory
-# Parallel by default, one job per core (`make -j1` on the command line still wins); the
-# locked inner make (LOCKED=1, see "one build at a time") inherits the outer one's jobserver.
+# Parallel by default, one job per core, unless a -j was given (`make -j1` wins) or a parent
+# make already shares its jobserver (the locked inner make, the determinism check).
 LOCKED ?=
-ifeq ($(LOCKED),)
+ifeq ($(LOCKED)$(filter -j%,$(MAKEFLAGS))$(findstring jobserver,$(MAKEFLAGS)),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
 ifneq ($(filter clean,$(MAKECMDGOALS)),)
