@@ -27,6 +27,8 @@ from typing import IO
 
 import pandas as pd
 
+from analysis.vocab import canonical_float
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str], suffix: str | None = None) -> Iterator[Path]:
@@ -67,19 +69,41 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     return Path(path)
 
 
+def canonical_floats(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose float columns went through :func:`analysis.vocab.canonical_float`.
+
+    The one float policy of every table the build writes (10 significant digits), so that
+    the same computation on another CPU writes the same bytes.
+
+    >>> canonical_floats(pd.DataFrame({"x": [0.1 + 0.2, float("nan")], "y": ["a", "b"]}))
+         x  y
+    0  0.3  a
+    1  NaN  b
+    """
+    out = df.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column].dtype):
+            values = out[column].to_numpy(dtype=float, na_value=float("nan"))
+            out[column] = pd.array([canonical_float(v) for v in values], dtype=out[column].dtype)
+    return out
+
+
 def write_csv(df: pd.DataFrame, path: str | os.PathLike[str], **kwargs) -> Path:
-    """Write a DataFrame as UTF-8 CSV with ``\\n`` line endings, atomically, without the index."""
+    """Write a DataFrame as UTF-8 CSV with ``\\n`` line endings, atomically, without the index.
+
+    Floats are written by the one float policy (:func:`canonical_floats`).
+    """
     kwargs.setdefault("index", False)
     kwargs.setdefault("lineterminator", "\n")
     with atomic_open(path) as handle:
-        df.to_csv(handle, **kwargs)
+        canonical_floats(df).to_csv(handle, **kwargs)
     return Path(path)
 
 
 def write_parquet(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a DataFrame as Parquet atomically (no index, deterministic bytes)."""
+    """Write a DataFrame as Parquet atomically (no index, deterministic bytes, float policy)."""
     with atomic_path(path, suffix=".parquet") as tmp:
-        df.to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
+        canonical_floats(df).to_parquet(tmp, index=False, engine="pyarrow", compression="zstd")
     return Path(path)
 
 

@@ -330,8 +330,16 @@ def dumbbell(
             if m0 or m1:
                 v, t = (v1, t1) if m0 else (v0, t0)
                 lost = _lost_text(wave_names[0], t0) if m0 else _lost_text(wave_names[1], t1)
-                texts.append(_direct_label(ax, v, i, t, fontsize=fs, dx=7))
-                texts.append(placeholder(ax, v, i, fontsize=fs - 1, dx=-8, ha="right", text=lost))
+                label = _direct_label(ax, v, i, t, fontsize=fs, dx=7)
+                texts.append(label)
+                # The box goes left of the marker, unless the marker sits near the axis start
+                # (the box would run past 0): then right of the value's label.
+                near_start = v < 0.4 * nice_max(df["value"], percent=percent)
+                texts.append(
+                    placeholder(ax, v, i, fontsize=fs - 1, dx=8, text=lost, anchor=label)
+                    if near_start
+                    else placeholder(ax, v, i, fontsize=fs - 1, dx=-8, ha="right", text=lost)
+                )
                 continue
             if t0 == t1:
                 # One label for both waves (the markers are told apart after layout).

@@ -387,11 +387,17 @@ def placeholder(
     text: str = NOT_PUBLISHED,
     dx: float = 4,
     ha: str = "left",
+    anchor=None,
 ):
-    """A hollow dashed box labelled 'not published' (a missing value, never a zero bar)."""
+    """A hollow dashed box labelled 'not published' (a missing value, never a zero bar).
+
+    With ``anchor`` (a drawn label), the box sits ``dx`` points right of that label instead
+    of at ``(x, y)``.
+    """
+    where = {"xy": (1.0, 0.5), "xycoords": anchor} if anchor is not None else {"xy": (x, y)}
     return ax.annotate(
         text,
-        xy=(x, y),
+        **where,
         xytext=(dx, 0),
         textcoords="offset points",
         va="center",
