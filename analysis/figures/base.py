@@ -389,6 +389,41 @@ class FigureOutput:
         return buffer.getvalue()
 
 
+def figure_output(
+    figure_id: str,
+    figure: Figure,
+    plotted: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    alt: str,
+    values: dict[str, Any],
+    sentences: Sequence[str] = (),
+) -> FigureOutput:
+    """The built figure with its registry templates filled: the one way builders finish.
+
+    ``values`` gets ``values_text`` (the plotted numbers in words, unless given) and
+    ``findings_text`` (the sentences) for the alt text, then fills every template.
+
+    >>> import pandas as pd
+    >>> out = figure_output("fig-x", None, pd.DataFrame({"label": ["a"], "display_text": ["5%"]}),
+    ...     title="{n} rose", subtitle="s", alt="{values_text}. {findings_text}",
+    ...     values={"n": 2}, sentences=["It rose."])
+    >>> out.title, out.alt
+    ('2 rose', 'a: 5%. It rose.')
+    """
+    values.setdefault("values_text", values_text(plotted))
+    values["findings_text"] = " ".join(sentences)
+    return FigureOutput(
+        id=figure_id,
+        figure=figure,
+        plotted=plotted,
+        title=fill(title, values),
+        subtitle=fill(subtitle, values),
+        alt=fill(alt, values),
+    )
+
+
 @dataclass
 class SectionResult:
     """What a builder returns: figures, findings (structured) and sentences (rendered)."""

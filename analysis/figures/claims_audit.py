@@ -34,7 +34,7 @@ import pandas as pd
 from analysis import text
 from analysis.audit.claims import AUDIT_COLUMNS, SUMMARY_COLUMNS
 from analysis.errors import DataValidationError
-from analysis.figures.base import FigureOutput, SectionData, SectionResult, data_note, fill
+from analysis.figures.base import SectionData, SectionResult, data_note, figure_output, fill
 from analysis.vocab import ComparisonKind, Verdict, canonical_float
 
 #: The interval each kind of comparison is drawn with (the audit's methods, by kind).
@@ -315,15 +315,10 @@ def build(
         f"{flip_words(r.verdict, r.flip_deff, r.flip_deff_low, deff=deff)}"
         for r, d in zip(rows.itertuples(), plotted["display_text"], strict=True)
     )
-    values["findings_text"] = " ".join(sentences)
-    output = FigureOutput(
-        id=figure_id,
-        figure=fig,
-        plotted=plotted,
-        title=fill(title, values),
-        subtitle=fill(subtitle, values),
-        alt=fill(alt, values),
-    )
+    output = figure_output(
+        figure_id, fig, plotted, title=title, subtitle=subtitle, alt=alt, values=values,
+        sentences=sentences,
+    )  # fmt: skip
     findings["text"] = values
     return SectionResult(figures=[output], findings=findings, sentences=sentences)
 

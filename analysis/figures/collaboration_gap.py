@@ -30,11 +30,11 @@ from typing import Any
 from analysis import text
 from analysis.figures._sections import cell_notes, pct, placeholder_note, with_status
 from analysis.figures.base import (
-    FigureOutput,
     SectionData,
     SectionResult,
     base_note,
     data_note,
+    figure_output,
     fill,
     plot_rows,
     values_text,
@@ -274,14 +274,9 @@ def build(
     values["values_text"] = values_text(
         plotted.assign(label=plotted["label"] + ", " + plotted["group_id"].map(group_label))
     )
-    values["findings_text"] = " ".join(sentences)
-    output = FigureOutput(
-        id=figure_id,
-        figure=fig,
-        plotted=plotted,
-        title=fill(title, values),
-        subtitle=fill(subtitle, values),
-        alt=fill(alt, values),
-    )
+    output = figure_output(
+        figure_id, fig, plotted, title=title, subtitle=subtitle, alt=alt, values=values,
+        sentences=sentences,
+    )  # fmt: skip
     findings["text"] = values
     return SectionResult(figures=[output], findings=findings, sentences=sentences)

@@ -37,14 +37,13 @@ from analysis.figures._sections import (
     year_on_year_change,
 )
 from analysis.figures.base import (
-    FigureOutput,
     SectionData,
     SectionResult,
     base_note,
     data_note,
+    figure_output,
     fill,
     plot_rows,
-    values_text,
 )
 from analysis.vocab import GROUP_ALL, Status, Verdict
 
@@ -240,15 +239,9 @@ def build(
         group=None,
     )
     plotted = with_status(plotted, rows, ["label", "wave"])
-    values["values_text"] = values_text(plotted)
-    values["findings_text"] = " ".join(sentences)
-    output = FigureOutput(
-        id=figure_id,
-        figure=fig,
-        plotted=plotted,
-        title=fill(title, values),
-        subtitle=fill(subtitle, values),
-        alt=fill(alt, values),
-    )
+    output = figure_output(
+        figure_id, fig, plotted, title=title, subtitle=subtitle, alt=alt, values=values,
+        sentences=sentences,
+    )  # fmt: skip
     findings["text"] = values
     return SectionResult(figures=[output], findings=findings, sentences=sentences)

@@ -23,14 +23,13 @@ from collections.abc import Sequence
 from analysis import text
 from analysis.figures.base import (
     Edition,
-    FigureOutput,
     SectionData,
     SectionResult,
     base_note,
     data_note,
+    figure_output,
     fill,
     plot_rows,
-    values_text,
 )
 from analysis.vocab import GROUP_ALL, SECTORS, Verdict, group_label
 
@@ -223,16 +222,10 @@ def build(
         on=["group_id", "wave"],
         how="left",
     )
-    values["values_text"] = values_text(plotted)
-    values["findings_text"] = " ".join(sentences)
-    output = FigureOutput(
-        id=figure_id,
-        figure=fig,
-        plotted=plotted,
-        title=fill(title, values),
-        subtitle=fill(subtitle, values),
-        alt=fill(alt or ALT, values),
-    )
+    output = figure_output(
+        figure_id, fig, plotted, title=title, subtitle=subtitle, alt=alt or ALT, values=values,
+        sentences=sentences,
+    )  # fmt: skip
     findings["text"] = values
     return SectionResult(figures=[output], findings=findings, sentences=sentences)
 
