@@ -159,7 +159,7 @@ def test_compare_edge_cases_do_not_crash():
 def test_private_optimism_drop_at_274_per_wave():
     # 2025 report: private-sector optimism 50% (2024) -> 37% (2025); bases assumed 274 each.
     row = infer.compare_percentages(50, 274, 37, 274, base_source="assumed 274").iloc[0]
-    assert (row.x1, row.x2) == (137, 101)
+    assert (row.x_a, row.x_b) == (137, 101)
     z, p = proportions_ztest([137, 101], [274, 274])
     assert row.z == pytest.approx(z, rel=1e-12)
     assert 3.07 <= row.z <= 3.11 and row.p_value == pytest.approx(0.0019, abs=1e-4)
@@ -170,16 +170,16 @@ def test_private_optimism_drop_at_274_per_wave():
 def test_compare_percentages_rounding_and_validation():
     # 12.5% of 8 = 1 exactly; 62.5% of 8 = 5; 2.5% of 10 = 0.25 -> 0 (hand)
     r = infer.compare_percentages(12.5, 8, 62.5, 8).iloc[0]
-    assert (r.x1, r.x2) == (1, 5)
+    assert (r.x_a, r.x_b) == (1, 5)
     half = infer.compare_percentages(25, 2, 75, 2).iloc[0]  # 0.5 and 1.5
-    assert (half.x1, half.x2) == (1, 2)
+    assert (half.x_a, half.x_b) == (1, 2)
     even = infer.compare_percentages(25, 2, 75, 2, rounding="half_even").iloc[0]
-    assert (even.x1, even.x2) == (0, 2)
+    assert (even.x_a, even.x_b) == (0, 2)
     with pytest.raises(ValueError, match="integer counts"):
         infer.compare_percentages(50, 274.0, 37, 274)
     with pytest.raises(ValueError, match="rounding='up'"):
         infer.compare_percentages(50, 274, 37, 274, rounding="up")
-    with pytest.raises(ValueError, match=r"p1=150"):
+    with pytest.raises(ValueError, match=r"p_a=150"):
         infer.compare_percentages(150, 274, 37, 274)
 
 
@@ -277,8 +277,8 @@ def test_base_sensitivity_equal_and_grid():
     np.testing.assert_allclose(eq["z"], ref["z"], rtol=1e-12)
     np.testing.assert_allclose(eq["ci_low"], ref["ci_low"], rtol=1e-12)
     grid = infer.base_sensitivity(64, 50, range(50, 70), range(20, 40, 5))
-    assert len(grid) == 20 * 4 and set(grid.columns) >= {"n1", "n2", "diff", "z", "p_value"}
-    row = grid[(grid.n1 == 68) & (grid.n2 == 35)].iloc[0]
+    assert len(grid) == 20 * 4 and set(grid.columns) >= {"n_a", "n_b", "diff", "z", "p_value"}
+    row = grid[(grid.n_a == 68) & (grid.n_b == 35)].iloc[0]
     z, _ = proportions_ztest([round(0.64 * 68), round(0.50 * 35 + 1e-9)], [68, 35])
     assert row.z == pytest.approx(z, rel=1e-12)
 
@@ -391,7 +391,7 @@ def test_compare_independent_matches_statsmodels_on_effective_counts(deff, level
         assert (row.z, row.p_value) == pytest.approx((z, p), rel=1e-10)
         low, high = confint_proportions_2indep(*e, method="newcomb", alpha=1 - level)
         assert (row.ci_low, row.ci_high) == pytest.approx((low, high), abs=1e-10)
-        assert row.n1_eff == pytest.approx(b / deff) and row.p1 == a / b
+        assert row.n_eff_a == pytest.approx(b / deff) and row.estimate_a == a / b
     if deff == 1.0:
         ref = _compare(x1, n1, x2, n2, level=level)
         np.testing.assert_allclose(got["z"], ref["z"], rtol=1e-12)

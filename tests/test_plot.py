@@ -574,9 +574,9 @@ def test_pvalue_curve_marks_alpha_and_crossing():
 
 
 def test_pvalue_curve_reads_base_sensitivity_grids_and_keeps_columns():
-    # infer.base_sensitivity-style grid: bases in n1/n2, extra columns carried through
+    # base_sensitivity-style grid: bases in n_a/n_b, extra columns carried through
     df = pd.DataFrame(
-        {"n1": [100, 50, 200], "n2": [100, 50, 200], "p_value": [0.06, 0.2, 0.01], "stat_id": "s1"}
+        {"n_a": [100, 50, 200], "n_b": [100, 50, 200], "p_value": [0.06, 0.2, 0.01], "stat_id": "s"}
     )
     _, plotted = pvalue_curve(df, **TEXT)
     assert plotted.columns[:4].tolist() == ["label", "n", "p_value", "n_alpha"]
@@ -593,7 +593,7 @@ def test_power_curve_matches_statsmodels_required_n():
     h = proportion_effectsize(0.50, 0.37)
     ns = np.arange(20, 401)
     pw = NormalIndPower().power(effect_size=h, nobs1=ns, alpha=0.05, ratio=1.0)
-    df = pd.DataFrame({"n1": ns, "power": pw, "label": "Drop from 50% to 37%"})
+    df = pd.DataFrame({"n_a": ns, "power": pw, "label": "Drop from 50% to 37%"})
     fig, plotted = power_curve(df, **TEXT, target=0.8, marks={"n=68": 68})
     expected = NormalIndPower().solve_power(effect_size=h, power=0.8, alpha=0.05, ratio=1.0)
     assert plotted["n_target"].iloc[0] == pytest.approx(expected, rel=0.001)
@@ -615,7 +615,7 @@ def test_curves_take_their_groups_house_colour():
     (line,) = [ln for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith("curve-")]
     assert line.get_color().upper() == SECTOR_STYLE["private"].colour
     assert line.get_color().upper() != SECTOR_STYLE["public"].colour
-    power = pd.DataFrame({"n1": ns, "power": np.linspace(0.1, 0.9, ns.size), "label": "Drop"})
+    power = pd.DataFrame({"n_a": ns, "power": np.linspace(0.1, 0.9, ns.size), "label": "Drop"})
     fig, _ = power_curve(power.assign(group_id="private"), **TEXT)
     (line,) = [ln for ln in fig.axes[0].lines if (ln.get_gid() or "").startswith("curve-")]
     assert line.get_color().upper() == SECTOR_STYLE["private"].colour

@@ -91,10 +91,10 @@ class Base:
 def p_by_base(pct_a: float, pct_b: float, n, *, deff: float, level: float) -> pd.DataFrame:
     """The drop's test at equal nominal bases ``n`` per wave (counts from the printed %).
 
-    Columns of :func:`analysis.stats.proportions.compare_independent` (``n1`` the base).
+    Columns of :func:`analysis.stats.proportions.compare_independent` (``n_a`` the base).
 
     >>> r = p_by_base(37, 50, [68, 274], deff=1.08, level=0.95)
-    >>> r[["n1", "x1", "x2", "p_value"]].round(4).values.tolist()
+    >>> r[["n_a", "x_a", "x_b", "p_value"]].round(4).values.tolist()
     [[68.0, 25.0, 34.0, 0.134], [274.0, 101.0, 137.0, 0.0028]]
     """
     n = np.atleast_1d(np.asarray(n, dtype=np.int64))
@@ -361,12 +361,12 @@ def _p_figure(data, findings, bases, values, spec, provenance) -> FigureOutput:
     )
     grid = grid.assign(group_id=GROUP, stat_id=provenance)
     fig, plotted = pvalue_curve(
-        grid[["group_id", "n1", "x1", "x2", "n1_eff", "p_value", "deff", "stat_id"]],
+        grid[["group_id", "n_a", "x_a", "x_b", "n_eff_a", "p_value", "deff", "stat_id"]],
         title=fill(spec["title"], values),
         subtitle=fill(spec["subtitle"], values),
         source=data.source,
         curve="group_id",
-        n="n1",
+        n="n_a",
         alpha=findings["alpha"],
         marks={f"n={b.n}": b.n for b in bases},  # roles in the footer: labels stay short
         base=BASE_LINE.format(group=group_label(GROUP).lower()),

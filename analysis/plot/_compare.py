@@ -656,7 +656,7 @@ def _curve_data(
     if curve and curve not in data.columns and curve == "label":
         curve = None  # the default: a single curve when there is no label column
     if n is None:
-        n = next((c for c in ("n", "n1") if c in data.columns), "n")
+        n = next((c for c in ("n", "n_a") if c in data.columns), "n")
     require_columns(data, [n, y] + ([curve] if curve else []))
     df = data.copy()
     df["label"] = data[curve].astype(str) if curve else y.replace("_", "-")
@@ -879,9 +879,10 @@ def pvalue_curve(
     Parameters
     ----------
     data : pandas.DataFrame
-        A grid with the base (``n``, or ``n1`` as in ``infer.base_sensitivity``),
-        ``p_value`` and optionally ``label`` (one line per label; with
-        ``curve="group_id"`` lines take sector styles). Other columns are kept.
+        A grid with the base (``n``, or ``n_a`` as in
+        :func:`~analysis.stats.proportions.base_sensitivity`), ``p_value`` and optionally
+        ``label`` (one line per label; with ``curve="group_id"`` lines take sector styles).
+        Other columns are kept.
     title, subtitle, source, base, note
         As in :func:`hbar`.
     n, p, curve : str
@@ -970,9 +971,10 @@ def power_curve(
     Parameters
     ----------
     data : pandas.DataFrame
-        A grid with the base (``n``, or ``n1`` as in ``infer.power_two_proportions``),
-        ``power`` (0-1) and optionally ``label``; one row per line and base (filter
-        ``method`` first). Other columns are kept.
+        A grid with the base (``n``, or ``n_a`` as in
+        :func:`~analysis.stats.proportions.power_two_proportions`), ``power`` (0-1) and
+        optionally ``label``; one row per line and base (filter ``method`` first).
+        Other columns are kept.
     title, subtitle, source, base, note
         As in :func:`hbar`.
     n, power, curve : str
@@ -998,7 +1000,7 @@ def power_curve(
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"n1": [100, 200, 300], "power": [0.35, 0.62, 0.80]})
+    >>> df = pd.DataFrame({"n_a": [100, 200, 300], "power": [0.35, 0.62, 0.80]})
     >>> fig, plotted = power_curve(df, title="80% power needs about 300 per wave",
     ...                            subtitle="Power of the two-proportion z test")
     >>> float(plotted["n_target"].iloc[0])

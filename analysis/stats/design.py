@@ -68,7 +68,7 @@ Where we deliberately differ:
   R (:attr:`SurveyDesign.nrow`), so intervals equal R's for both kinds of design.
 * ``svy_chisq`` drops rows with a missing row or column value and uses that count as the
   table total (R keeps them in N); the ``Chisq`` row reports the first-order corrected
-  statistic (``X2 / mean(eigenvalues)``) in ``statistic`` and Pearson's ``X2`` in ``x2``
+  statistic (``X2 / mean(eigenvalues)``) in ``statistic`` and Pearson's ``X2`` in ``pearson_x2``
   (R prints ``X2`` as the statistic with the corrected p-value).
 
 Exact extremes and determinism: weighted sums are exact sums (``math.fsum``) and no matrix
@@ -1113,8 +1113,8 @@ def svy_diff_prop(
     design: SurveyDesign,
     var: str,
     by: str,
-    group1: object,
-    group2: object,
+    group_a: object,
+    group_b: object,
     *,
     value: object | None = None,
     level: float = 0.95,
@@ -1135,7 +1135,7 @@ def svy_diff_prop(
         0/1 or boolean column (or any column with ``value=``).
     by : str
         Column defining the domains.
-    group1, group2 : object
+    group_a, group_b : object
         The two levels of ``by`` compared (``diff = p1 - p2``).
     value : object, optional
         Level of ``var`` counted as a success.
@@ -1147,9 +1147,9 @@ def svy_diff_prop(
     Returns
     -------
     pandas.DataFrame
-        One row: ``group1, group2, estimate1, estimate2, n1, n2, diff, se, ci_low, ci_high,
+        One row: ``group_a, group_b, estimate_a, estimate_b, n_a, n_b, diff, se, ci_low, ci_high,
         statistic, dof, p_value, level, method, n, low_base, suppressed`` (``n`` is
-        ``min(n1, n2)``).
+        ``min(n_a, n_b)``).
 
     Examples
     --------
@@ -1164,25 +1164,25 @@ def svy_diff_prop(
     y, valid = binary_indicator(design, var, value)
     groups = _var_values(design, by)
     parts = []
-    for g in (group1, group2):
+    for g in (group_a, group_b):
         m = domain_mean(design, y, valid & (groups == g).to_numpy())
         if m.n == 0:
             raise ValueError(f"{by}={g!r} has no respondents with {var!r} in the design")
         parts.append(m)
-    m1, m2 = parts
-    diff = m1.estimate - m2.estimate
-    se = float(np.sqrt(design.vcov(m1.scores - m2.scores)[0, 0]))
+    m_a, m_b = parts
+    diff = m_a.estimate - m_b.estimate
+    se = float(np.sqrt(design.vcov(m_a.scores - m_b.scores)[0, 0]))
     dof = design.subset(valid).degf
     test = t_test(diff, se, dof, level)
     table = pd.DataFrame(
         [
             dict(
-                group1=group1,
-                group2=group2,
-                estimate1=m1.estimate,
-                estimate2=m2.estimate,
-                n1=m1.n,
-                n2=m2.n,
+                group_a=group_a,
+                group_b=group_b,
+                estimate_a=m_a.estimate,
+                estimate_b=m_b.estimate,
+                n_a=m_a.n,
+                n_b=m_b.n,
                 diff=diff,
                 se=se,
                 ci_low=test["ci_low"],
@@ -1192,7 +1192,7 @@ def svy_diff_prop(
                 p_value=test["p_value"],
                 level=level,
                 method="design-based difference of domain means (linearised), t(degf)",
-                n=min(m1.n, m2.n),
+                n=min(m_a.n, m_b.n),
             )
         ]
     )
@@ -1440,8 +1440,8 @@ def svy_chisq(
     Returns
     -------
     pandas.DataFrame
-        One row: ``statistic, dof, ddf, p_value, x2, method, n, low_base, suppressed``
-        (``x2`` is Pearson's statistic on the weighted table scaled to ``n``; ``ddf`` is NaN
+        One row: ``statistic, dof, ddf, p_value, pearson_x2, method, n, low_base, suppressed``
+        (``pearson_x2`` is Pearson's statistic on the weighted table scaled to ``n``; ``ddf`` is NaN
         for ``"Chisq"``).
 
     Examples
@@ -1503,7 +1503,7 @@ def svy_chisq(
         p_value = float(stats.chi2.sf(stat, dof))
         method = "Rao-Scott first-order chi-square, as R svychisq(statistic='Chisq')"
     out = pd.DataFrame(
-        [dict(statistic=stat, dof=dof, ddf=ddf, p_value=p_value, x2=x2, method=method, n=n)]
+        [dict(statistic=stat, dof=dof, ddf=ddf, p_value=p_value, pearson_x2=x2, method=method, n=n)]
     )
     return flag_low_base(
         out, low_base_n=low_base_n, suppress_n=suppress_n, cols=("statistic", "p_value")

@@ -14,12 +14,12 @@ share) and :func:`group_vs_total_range` (share over a stated range). Design effe
 Every public function returns a tidy :class:`pandas.DataFrame`, one row per
 result. Columns use the project's fixed names wherever they apply:
 
-``x``, ``n`` (and ``x1, n1, x2, n2``)
-    Counts and bases (integers). ``p1, p2`` are the proportions ``x/n``.
+``x``, ``n`` (and ``x_a, n_a, x_b, n_b``)
+    Counts and bases (integers). ``estimate_a, estimate_b`` are the proportions ``x/n``.
 ``estimate``
     Point estimate (a proportion on the 0-1 scale).
 ``diff``
-    ``p1 - p2`` (or ``p_a - p_b``, ``p_g - p_t``) on the 0-1 scale.
+    ``estimate_a - estimate_b`` (or ``p_g - p_t``) on the 0-1 scale.
 ``se``
     Standard error: for a single proportion the Wald ``sqrt(p(1-p)/n)``; for
     a difference the pooled standard error used by the z test.
@@ -36,7 +36,7 @@ result. Columns use the project's fixed names wherever they apply:
     ``multipletests``) over the family passed in.
 ``statistic, dof``
     Test statistic and degrees of freedom (chi-square tests).
-``deff, n_eff`` (``n1_eff``, ``n2_eff``)
+``deff, n_eff`` (``n_eff_a``, ``n_eff_b``)
     Design effect applied and the effective bases ``n / deff``.
 ``p_value_min, p_value_max``
     Range of the p-value over an unknown dependence (joint answers of two options, or a
@@ -199,35 +199,35 @@ def percent_to_count(pct, n, rounding: str = "nearest"):
 # --------------------------------------------------------------------------- core arrays
 
 
-def _pooled_z(x1, n1, x2, n2) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _pooled_z(x_a, n_a, x_b, n_b) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Pooled two-proportion z (same as statsmodels ``proportions_ztest``), vectorised."""
-    p1, p2 = x1 / n1, x2 / n2
-    pooled = (x1 + x2) / (n1 + n2)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    p_a, p_b = x_a / n_a, x_b / n_b
+    pooled = (x_a + x_b) / (n_a + n_b)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se > 0, (p1 - p2) / np.where(se > 0, se, 1.0), np.nan)
+        z = np.where(se > 0, (p_a - p_b) / np.where(se > 0, se, 1.0), np.nan)
     p_value = np.where(np.isnan(z), np.nan, 2 * stats.norm.sf(np.abs(z)))
-    return p1 - p2, se, z, p_value
+    return p_a - p_b, se, z, p_value
 
 
-def _newcombe(x1, n1, x2, n2, level: float) -> tuple[np.ndarray, np.ndarray]:
+def _newcombe(x_a, n_a, x_b, n_b, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Newcombe (1998) hybrid score interval (method 10) from two Wilson intervals.
 
     Equal to statsmodels ``confint_proportions_2indep(method="newcomb")`` (tested),
     but vectorised.
     """
     alpha = 1 - level
-    l1, u1 = proportion_confint(x1, n1, alpha=alpha, method="wilson")
-    l2, u2 = proportion_confint(x2, n2, alpha=alpha, method="wilson")
-    p1, p2 = x1 / n1, x2 / n2
-    d = p1 - p2
-    low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-    high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    l1, u1 = proportion_confint(x_a, n_a, alpha=alpha, method="wilson")
+    l2, u2 = proportion_confint(x_b, n_b, alpha=alpha, method="wilson")
+    p_a, p_b = x_a / n_a, x_b / n_b
+    d = p_a - p_b
+    low = d - np.sqrt((p_a - l1) ** 2 + (u2 - p_b) ** 2)
+    high = d + np.sqrt((u1 - p_a) ** 2 + (p_b - l2) ** 2)
     return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
 
 
-def _z_note(x1, n1, x2, n2) -> np.ndarray:
-    pooled = (x1 + x2) / (n1 + n2)
+def _z_note(x_a, n_a, x_b, n_b) -> np.ndarray:
+    pooled = (x_a + x_b) / (n_a + n_b)
     return np.where(
         pooled == 0,
         "z undefined: no successes in either group (pooled proportion 0)",
@@ -290,18 +290,18 @@ def proportion_ci(x, n, method: str = "wilson", level: float = 0.95) -> pd.DataF
 # --------------------------------------------------------------------------- two groups
 
 
-def _compare_frame(x1, n1, x2, n2, level: float, fisher: bool = True) -> pd.DataFrame:
-    x1, n1, x2, n2 = (np.atleast_1d(a) for a in np.broadcast_arrays(x1, n1, x2, n2))
-    diff, se, z, p_value = _pooled_z(x1, n1, x2, n2)
-    low, high = _newcombe(x1, n1, x2, n2, level)
+def _compare_frame(x_a, n_a, x_b, n_b, level: float, fisher: bool = True) -> pd.DataFrame:
+    x_a, n_a, x_b, n_b = (np.atleast_1d(a) for a in np.broadcast_arrays(x_a, n_a, x_b, n_b))
+    diff, se, z, p_value = _pooled_z(x_a, n_a, x_b, n_b)
+    low, high = _newcombe(x_a, n_a, x_b, n_b, level)
     out = pd.DataFrame(
         {
-            "x1": x1,
-            "n1": n1,
-            "x2": x2,
-            "n2": n2,
-            "p1": x1 / n1,
-            "p2": x2 / n2,
+            "x_a": x_a,
+            "n_a": n_a,
+            "x_b": x_b,
+            "n_b": n_b,
+            "estimate_a": x_a / n_a,
+            "estimate_b": x_b / n_b,
             "diff": diff,
             "se": se,
             "ci_low": low,
@@ -314,24 +314,24 @@ def _compare_frame(x1, n1, x2, n2, level: float, fisher: bool = True) -> pd.Data
     if fisher:
         out["p_fisher"] = [
             stats.fisher_exact([[a, b - a], [c, d - c]]).pvalue
-            for a, b, c, d in zip(x1, n1, x2, n2, strict=True)
+            for a, b, c, d in zip(x_a, n_a, x_b, n_b, strict=True)
         ]
     out["method"] = _COMPARE_METHOD if fisher else "pooled z; Newcombe hybrid score CI"
-    out["note"] = _z_note(x1, n1, x2, n2)
+    out["note"] = _z_note(x_a, n_a, x_b, n_b)
     return out
 
 
-def compare_proportions(x1, n1, x2, n2, level: float = 0.95) -> pd.DataFrame:
-    """Compare two independent proportions ``x1/n1`` and ``x2/n2``.
+def compare_proportions(x_a, n_a, x_b, n_b, level: float = 0.95) -> pd.DataFrame:
+    """Compare two independent proportions ``x_a/n_a`` and ``x_b/n_b``.
 
     Pooled two-proportion z test (the classical one; equals statsmodels
     ``proportions_ztest`` and ``test_proportions_2indep(method="score",
     correction=False)``), the Newcombe (1998) hybrid score interval for
-    ``p1 - p2`` and the two-sided Fisher exact test.
+    ``p_a - p_b`` and the two-sided Fisher exact test.
 
     Parameters
     ----------
-    x1, n1, x2, n2 : int or array of int
+    x_a, n_a, x_b, n_b : int or array of int
         Counts and bases of the two groups (broadcast together).
     level : float
         Confidence level of the interval.
@@ -339,7 +339,7 @@ def compare_proportions(x1, n1, x2, n2, level: float = 0.95) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``x1, n1, x2, n2, p1, p2, diff, se, ci_low, ci_high, level, z,
+        Columns ``x_a, n_a, x_b, n_b, estimate_a, estimate_b, diff, se, ci_low, ci_high, level, z,
         p_value, p_fisher, method, note`` (see module docstring). ``z`` and
         ``p_value`` are NaN when the pooled proportion is 0 or 1; ``note`` says so.
 
@@ -355,13 +355,13 @@ def compare_proportions(x1, n1, x2, n2, level: float = 0.95) -> pd.DataFrame:
     0   0.2  0.0524   0.3339
     """
     level = _check_level(level)
-    x1, n1 = _as_int_array("x1", x1), _as_int_array("n1", n1)
-    x2, n2 = _as_int_array("x2", x2), _as_int_array("n2", n2)
-    _check_counts(x1, n1, "x1", "n1")
-    _check_counts(x2, n2, "x2", "n2")
-    out = _compare_frame(x1, n1, x2, n2, level)
-    pooled = (out["x1"] + out["x2"]) / (out["n1"] + out["n2"])
-    min_expected = np.minimum(pooled, 1 - pooled) * np.minimum(out["n1"], out["n2"])
+    x_a, n_a = _as_int_array("x_a", x_a), _as_int_array("n_a", n_a)
+    x_b, n_b = _as_int_array("x_b", x_b), _as_int_array("n_b", n_b)
+    _check_counts(x_a, n_a, "x_a", "n_a")
+    _check_counts(x_b, n_b, "x_b", "n_b")
+    out = _compare_frame(x_a, n_a, x_b, n_b, level)
+    pooled = (out["x_a"] + out["x_b"]) / (out["n_a"] + out["n_b"])
+    min_expected = np.minimum(pooled, 1 - pooled) * np.minimum(out["n_a"], out["n_b"])
     if (min_expected < 5).any():
         warnings.warn(
             "an expected cell count is below 5: the z test is unreliable there; use p_fisher",
@@ -372,10 +372,10 @@ def compare_proportions(x1, n1, x2, n2, level: float = 0.95) -> pd.DataFrame:
 
 
 def compare_percentages(
-    p1,
-    n1,
-    p2,
-    n2,
+    p_a,
+    n_a,
+    p_b,
+    n_b,
     level: float = 0.95,
     rounding: str = "nearest",
     base_source: str = "assumed",
@@ -387,9 +387,9 @@ def compare_percentages(
 
     Parameters
     ----------
-    p1, p2 : float or array
+    p_a, p_b : float or array
         Published percentages, 0-100.
-    n1, n2 : int or array of int
+    n_a, n_b : int or array of int
         Bases (integers; floats such as ``274.0`` are rejected).
     level : float
         Confidence level.
@@ -401,30 +401,31 @@ def compare_percentages(
     Returns
     -------
     pandas.DataFrame
-        Columns ``pct1, pct2`` (inputs), ``count_rule, base_source`` and all columns
-        of :func:`compare_proportions` (``p1, p2`` there are ``x/n`` on the 0-1 scale).
+        Columns ``pct_a, pct_b`` (inputs), ``count_rule, base_source`` and all columns
+        of :func:`compare_proportions` (``estimate_a, estimate_b`` there are ``x/n`` on the
+        0-1 scale).
 
     Examples
     --------
     >>> r = compare_percentages(50, 274, 37, 274)
-    >>> r[["x1", "x2", "z", "p_value"]].round(4)
-        x1   x2       z  p_value
+    >>> r[["x_a", "x_b", "z", "p_value"]].round(4)
+        x_a   x_b       z  p_value
     0  137  101  3.1026   0.0019
     """
     if rounding not in ROUNDING_RULES:
         raise ValueError(f"rounding={rounding!r} is invalid; use one of {sorted(ROUNDING_RULES)}")
-    n1_arr, n2_arr = _as_int_array("n1", n1), _as_int_array("n2", n2)
-    pct1 = _as_float_array("p1", p1, 0, 100)
-    pct2 = _as_float_array("p2", p2, 0, 100)
-    if np.any(n1_arr <= 0) or np.any(n2_arr <= 0):
-        raise ValueError(f"n1={n1!r}, n2={n2!r} must be positive bases")
-    x1 = _round_counts(pct1, n1_arr, rounding)
-    x2 = _round_counts(pct2, n2_arr, rounding)
+    n_a_arr, n_b_arr = _as_int_array("n_a", n_a), _as_int_array("n_b", n_b)
+    pct_a = _as_float_array("p_a", p_a, 0, 100)
+    pct_b = _as_float_array("p_b", p_b, 0, 100)
+    if np.any(n_a_arr <= 0) or np.any(n_b_arr <= 0):
+        raise ValueError(f"n_a={n_a!r}, n_b={n_b!r} must be positive bases")
+    x_a = _round_counts(pct_a, n_a_arr, rounding)
+    x_b = _round_counts(pct_b, n_b_arr, rounding)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StatisticalWarning)
-        res = compare_proportions(x1, n1_arr, x2, n2_arr, level=level)
-    res.insert(0, "pct1", np.broadcast_to(pct1, len(res)).astype(float))
-    res.insert(1, "pct2", np.broadcast_to(pct2, len(res)).astype(float))
+        res = compare_proportions(x_a, n_a_arr, x_b, n_b_arr, level=level)
+    res.insert(0, "pct_a", np.broadcast_to(pct_a, len(res)).astype(float))
+    res.insert(1, "pct_b", np.broadcast_to(pct_b, len(res)).astype(float))
     res["count_rule"] = ROUNDING_RULES[rounding]
     res["base_source"] = base_source
     return res
@@ -695,7 +696,9 @@ def _two_sided_p(z: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- dependent tests
 
 
-def compare_independent(x1, n1, x2, n2, *, deff: float = 1.0, level: float = 0.95) -> pd.DataFrame:
+def compare_independent(
+    x_a, n_a, x_b, n_b, *, deff: float = 1.0, level: float = 0.95
+) -> pd.DataFrame:
     """Two independent proportions ``x/n`` compared at effective bases ``n / deff``.
 
     The proportions ``x/n`` are kept and every base is divided by ``deff``: pooled
@@ -706,7 +709,7 @@ def compare_independent(x1, n1, x2, n2, *, deff: float = 1.0, level: float = 0.9
 
     Parameters
     ----------
-    x1, n1, x2, n2 : int or array of int
+    x_a, n_a, x_b, n_b : int or array of int
         Counts and (nominal) bases, broadcast together.
     deff : float
         Design effect applied to both bases.
@@ -716,38 +719,38 @@ def compare_independent(x1, n1, x2, n2, *, deff: float = 1.0, level: float = 0.9
     Returns
     -------
     pandas.DataFrame
-        Columns ``x1, n1, x2, n2, deff, n1_eff, n2_eff, p1, p2, diff, se, ci_low, ci_high,
-        level, z, p_value, method``; ``se`` is the pooled standard error of ``diff`` under
-        the null, ``z``/``p_value`` NaN when the pooled proportion is 0 or 1.
+        Columns ``x_a, n_a, x_b, n_b, deff, n_eff_a, n_eff_b, estimate_a, estimate_b, diff, se,
+        ci_low, ci_high, level, z, p_value, method``; ``se`` is the pooled standard error of
+        ``diff`` under the null, ``z``/``p_value`` NaN when the pooled proportion is 0 or 1.
 
     Examples
     --------
     >>> r = compare_independent(33, 274, 19, 274, deff=1.08)
-    >>> r[["n1_eff", "z", "p_value"]].round(4)
-       n1_eff       z  p_value
+    >>> r[["n_eff_a", "z", "p_value"]].round(4)
+       n_eff_a       z  p_value
     0  253.7037  1.9636   0.0496
     """
     level = _check_level(level)
     deff = check_deff(deff)
-    x1, n1 = _as_int_array("x1", x1), _as_int_array("n1", n1)
-    x2, n2 = _as_int_array("x2", x2), _as_int_array("n2", n2)
-    _check_counts(x1, n1, "x1", "n1")
-    _check_counts(x2, n2, "x2", "n2")
-    x1, n1, x2, n2 = (np.atleast_1d(a) for a in np.broadcast_arrays(x1, n1, x2, n2))
-    e1, e2 = n1 / deff, n2 / deff
-    diff, se, z, p_value = _pooled_z(x1 / deff, e1, x2 / deff, e2)
-    low, high = _newcombe(x1 / deff, e1, x2 / deff, e2, level)
+    x_a, n_a = _as_int_array("x_a", x_a), _as_int_array("n_a", n_a)
+    x_b, n_b = _as_int_array("x_b", x_b), _as_int_array("n_b", n_b)
+    _check_counts(x_a, n_a, "x_a", "n_a")
+    _check_counts(x_b, n_b, "x_b", "n_b")
+    x_a, n_a, x_b, n_b = (np.atleast_1d(a) for a in np.broadcast_arrays(x_a, n_a, x_b, n_b))
+    e1, e2 = n_a / deff, n_b / deff
+    diff, se, z, p_value = _pooled_z(x_a / deff, e1, x_b / deff, e2)
+    low, high = _newcombe(x_a / deff, e1, x_b / deff, e2, level)
     return pd.DataFrame(
         {
-            "x1": x1,
-            "n1": n1,
-            "x2": x2,
-            "n2": n2,
+            "x_a": x_a,
+            "n_a": n_a,
+            "x_b": x_b,
+            "n_b": n_b,
             "deff": deff,
-            "n1_eff": e1,
-            "n2_eff": e2,
-            "p1": x1 / n1,
-            "p2": x2 / n2,
+            "n_eff_a": e1,
+            "n_eff_b": e2,
+            "estimate_a": x_a / n_a,
+            "estimate_b": x_b / n_b,
             "diff": diff,
             "se": se,
             "ci_low": low,
@@ -785,8 +788,8 @@ def paired_test(n11, n10, n01, n00, *, deff: float = 1.0, level: float = 0.95) -
     Returns
     -------
     pandas.DataFrame
-        Columns ``n11, n10, n01, n00, n, deff, n_eff, p_a, p_b, diff, se, se_wald, ci_low,
-        ci_high, level, z, p_value, method``.
+        Columns ``n11, n10, n01, n00, n, deff, n_eff, estimate_a, estimate_b, diff, se, se_wald,
+        ci_low, ci_high, level, z, p_value, method``.
 
     Examples
     --------
@@ -822,8 +825,8 @@ def paired_test(n11, n10, n01, n00, *, deff: float = 1.0, level: float = 0.95) -
             "n": n,
             "deff": deff,
             "n_eff": n / deff,
-            "p_a": (a11 + a10) / n,
-            "p_b": (a11 + a01) / n,
+            "estimate_a": (a11 + a10) / n,
+            "estimate_b": (a11 + a01) / n,
             "diff": diff,
             "se": np.sqrt(disc * deff) / n,
             "se_wald": se_wald,
@@ -906,8 +909,8 @@ def compare_paired_margins(
     Returns
     -------
     pandas.DataFrame
-        One row: ``x_a, x_b, n, deff, n_eff, p_a, p_b, diff, se, ci_low, ci_high, level, z,
-        z_max, p_value, p_value_min, p_value_max, n11_low, n11_high`` (Fréchet bounds),
+        One row: ``x_a, x_b, n, deff, n_eff, estimate_a, estimate_b, diff, se, ci_low, ci_high,
+        level, z, z_max, p_value, p_value_min, p_value_max, n11_low, n11_high`` (Fréchet bounds),
         ``n11_least, n11_most`` (joints of ``p_value_max`` and ``p_value_min``), ``method``.
 
     Examples
@@ -925,8 +928,8 @@ def compare_paired_margins(
         "n": int(n),
         "deff": first["deff"],
         "n_eff": first["n_eff"],
-        "p_a": first["p_a"],
-        "p_b": first["p_b"],
+        "estimate_a": first["estimate_a"],
+        "estimate_b": first["estimate_b"],
         "diff": first["diff"],
         "level": first["level"],
     }
@@ -1116,9 +1119,9 @@ def group_vs_total_range(
 
 
 def power_two_proportions(
-    p1: float, p2: float, n1: int, n2: int | None = None, alpha: float = 0.05
+    p_a: float, p_b: float, n_a: int, n_b: int | None = None, alpha: float = 0.05
 ) -> pd.DataFrame:
-    """Power of the two-sided two-proportion test at true proportions ``p1, p2``.
+    """Power of the two-sided two-proportion test at true proportions ``p_a, p_b``.
 
     Two methods, one row each: the pooled z test exactly as tested here
     (statsmodels ``power_proportions_2indep``: pooled variance under the null,
@@ -1126,19 +1129,19 @@ def power_two_proportions(
 
     Parameters
     ----------
-    p1, p2 : float
+    p_a, p_b : float
         True proportions, 0-1 scale.
-    n1 : int
+    n_a : int
         Base of group 1.
-    n2 : int, optional
-        Base of group 2 (default ``n1``).
+    n_b : int, optional
+        Base of group 2 (default ``n_a``).
     alpha : float
         Two-sided significance level.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``p1, p2, diff, n1, n2, alpha, effect_size, power, method``;
+        Columns ``p_a, p_b, diff, n_a, n_b, alpha, effect_size, power, method``;
         ``effect_size`` is Cohen's h (both rows).
 
     Examples
@@ -1148,25 +1151,25 @@ def power_two_proportions(
     0  pooled_z_normal  0.868
     1   cohen_h_normal  0.868
     """
-    p1_f = float(_as_float_array("p1", p1, 0, 1))
-    p2_f = float(_as_float_array("p2", p2, 0, 1))
+    p_a_f = float(_as_float_array("p_a", p_a, 0, 1))
+    p_b_f = float(_as_float_array("p_b", p_b, 0, 1))
     alpha = _check_level(alpha, "alpha")
-    n1_i = int(_as_int_array("n1", n1))
-    n2_i = n1_i if n2 is None else int(_as_int_array("n2", n2))
-    if n1_i <= 0 or n2_i <= 0:
-        raise ValueError(f"n1={n1!r}, n2={n2!r} must be positive")
-    h = float(proportion_effectsize(p1_f, p2_f))
+    n_a_i = int(_as_int_array("n_a", n_a))
+    n_b_i = n_a_i if n_b is None else int(_as_int_array("n_b", n_b))
+    if n_a_i <= 0 or n_b_i <= 0:
+        raise ValueError(f"n_a={n_a!r}, n_b={n_b!r} must be positive")
+    h = float(proportion_effectsize(p_a_f, p_b_f))
     pw_z = power_proportions_2indep(
-        p1_f - p2_f, p2_f, n1_i, ratio=n2_i / n1_i, alpha=alpha, return_results=False
+        p_a_f - p_b_f, p_b_f, n_a_i, ratio=n_b_i / n_a_i, alpha=alpha, return_results=False
     )
-    pw_h = NormalIndPower().power(h, nobs1=n1_i, alpha=alpha, ratio=n2_i / n1_i)
+    pw_h = NormalIndPower().power(h, nobs1=n_a_i, alpha=alpha, ratio=n_b_i / n_a_i)
     return pd.DataFrame(
         {
-            "p1": p1_f,
-            "p2": p2_f,
-            "diff": p1_f - p2_f,
-            "n1": n1_i,
-            "n2": n2_i,
+            "p_a": p_a_f,
+            "p_b": p_b_f,
+            "diff": p_a_f - p_b_f,
+            "n_a": n_a_i,
+            "n_b": n_b_i,
             "alpha": alpha,
             "effect_size": h,
             "power": [float(pw_z), float(pw_h)],
@@ -1176,7 +1179,7 @@ def power_two_proportions(
 
 
 def min_n_significant(
-    p1: float, p2: float, alpha: float = 0.05, n_max: int | None = None
+    p_a: float, p_b: float, alpha: float = 0.05, n_max: int | None = None
 ) -> pd.DataFrame:
     """Smallest equal per-group base at which an observed pair is significant.
 
@@ -1190,7 +1193,7 @@ def min_n_significant(
 
     Parameters
     ----------
-    p1, p2 : float
+    p_a, p_b : float
         Observed proportions, 0-1 scale (50% -> 0.5).
     alpha : float
         Two-sided significance level (significant means ``p_value < alpha``).
@@ -1200,7 +1203,7 @@ def min_n_significant(
     Returns
     -------
     pandas.DataFrame
-        One row: ``p1, p2, diff, alpha, n_first, n_stable, n_flips, n_approx,
+        One row: ``p_a, p_b, diff, alpha, n_first, n_stable, n_flips, n_approx,
         n_max, method``; ``n_first``/``n_stable`` are ``<NA>`` if never reached.
 
     Examples
@@ -1209,11 +1212,11 @@ def min_n_significant(
        n_first  n_stable
     0      101       111
     """
-    p1_f = float(_as_float_array("p1", p1, 0, 1))
-    p2_f = float(_as_float_array("p2", p2, 0, 1))
+    p_a_f = float(_as_float_array("p_a", p_a, 0, 1))
+    p_b_f = float(_as_float_array("p_b", p_b, 0, 1))
     alpha = _check_level(alpha, "alpha")
-    diff = p1_f - p2_f
-    pbar = (p1_f + p2_f) / 2
+    diff = p_a_f - p_b_f
+    pbar = (p_a_f + p_b_f) / 2
     zc = stats.norm.isf(alpha / 2)
     n_approx = zc**2 * 2 * pbar * (1 - pbar) / diff**2 if diff != 0 and 0 < pbar < 1 else math.inf
     if n_max is None:
@@ -1222,9 +1225,9 @@ def min_n_significant(
     if n_max < 2:
         raise ValueError(f"n_max={n_max} must be >= 2")
     n = np.arange(2, n_max + 1, dtype=np.int64)
-    x1 = _round_counts(np.full(n.shape, p1_f * 100), n, "nearest")
-    x2 = _round_counts(np.full(n.shape, p2_f * 100), n, "nearest")
-    _, _, _, pv = _pooled_z(x1, n, x2, n)
+    x_a = _round_counts(np.full(n.shape, p_a_f * 100), n, "nearest")
+    x_b = _round_counts(np.full(n.shape, p_b_f * 100), n, "nearest")
+    _, _, _, pv = _pooled_z(x_a, n, x_b, n)
     sig = np.nan_to_num(pv, nan=1.0) < alpha
     n_first = n_stable = pd.NA
     n_flips = 0
@@ -1235,11 +1238,11 @@ def min_n_significant(
             n_stable = int(n[not_sig[-1] + 1]) if len(not_sig) else int(n[0])
             n_flips = int(np.sum(~sig[(n >= n_first) & (n < n_stable)]))
     if n_stable is pd.NA:
-        log.info("p1=%s p2=%s never stably significant up to n=%d", p1_f, p2_f, n_max)
+        log.info("p_a=%s p_b=%s never stably significant up to n=%d", p_a_f, p_b_f, n_max)
     return pd.DataFrame(
         {
-            "p1": [p1_f],
-            "p2": [p2_f],
+            "p_a": [p_a_f],
+            "p_b": [p_b_f],
             "diff": [diff],
             "alpha": [alpha],
             "n_first": pd.array([n_first], dtype="Int64"),
@@ -1416,10 +1419,10 @@ def min_detectable_difference(
 
 
 def base_sensitivity(
-    p1,
-    p2,
-    n1_range: Sequence[int],
-    n2_range: Sequence[int] | None = None,
+    p_a,
+    p_b,
+    n_a_range: Sequence[int],
+    n_b_range: Sequence[int] | None = None,
     level: float = 0.95,
     rounding: str = "nearest",
 ) -> pd.DataFrame:
@@ -1427,12 +1430,12 @@ def base_sensitivity(
 
     Parameters
     ----------
-    p1, p2 : float
+    p_a, p_b : float
         Published percentages (0-100).
-    n1_range : sequence of int
+    n_a_range : sequence of int
         Bases to try for group 1.
-    n2_range : sequence of int, optional
-        Bases for group 2; if omitted, ``n2 = n1`` (equal bases, one row per value),
+    n_b_range : sequence of int, optional
+        Bases for group 2; if omitted, ``n_b = n_a`` (equal bases, one row per value),
         otherwise the full grid.
     level : float
         Confidence level.
@@ -1442,30 +1445,30 @@ def base_sensitivity(
     Returns
     -------
     pandas.DataFrame
-        Columns ``n1, n2, x1, x2, diff, ci_low, ci_high, z, p_value, level``.
+        Columns ``n_a, n_b, x_a, x_b, diff, ci_low, ci_high, z, p_value, level``.
 
     Examples
     --------
-    >>> base_sensitivity(50, 37, [100, 274])[["n1", "z", "p_value"]].round(3)
-        n1      z  p_value
+    >>> base_sensitivity(50, 37, [100, 274])[["n_a", "z", "p_value"]].round(3)
+        n_a      z  p_value
     0  100  1.854    0.064
     1  274  3.103    0.002
     """
     level = _check_level(level)
-    pct1 = float(_as_float_array("p1", p1, 0, 100))
-    pct2 = float(_as_float_array("p2", p2, 0, 100))
-    n1_arr = np.atleast_1d(_as_int_array("n1_range", n1_range))
-    if n2_range is None:
-        n1_g, n2_g = n1_arr, n1_arr
+    pct_a = float(_as_float_array("p_a", p_a, 0, 100))
+    pct_b = float(_as_float_array("p_b", p_b, 0, 100))
+    n_a_arr = np.atleast_1d(_as_int_array("n_a_range", n_a_range))
+    if n_b_range is None:
+        n_a_g, n_b_g = n_a_arr, n_a_arr
     else:
-        n2_arr = np.atleast_1d(_as_int_array("n2_range", n2_range))
-        n1_g, n2_g = (a.ravel() for a in np.meshgrid(n1_arr, n2_arr, indexing="ij"))
-    if np.any(n1_g <= 0) or np.any(n2_g <= 0):
-        raise ValueError("n1_range and n2_range must hold positive bases")
-    x1 = _round_counts(np.full(n1_g.shape, pct1), n1_g, rounding)
-    x2 = _round_counts(np.full(n2_g.shape, pct2), n2_g, rounding)
-    res = _compare_frame(x1, n1_g, x2, n2_g, level, fisher=False)
-    cols = ["n1", "n2", "x1", "x2", "diff", "ci_low", "ci_high", "z", "p_value", "level"]
+        n_b_arr = np.atleast_1d(_as_int_array("n_b_range", n_b_range))
+        n_a_g, n_b_g = (a.ravel() for a in np.meshgrid(n_a_arr, n_b_arr, indexing="ij"))
+    if np.any(n_a_g <= 0) or np.any(n_b_g <= 0):
+        raise ValueError("n_a_range and n_b_range must hold positive bases")
+    x_a = _round_counts(np.full(n_a_g.shape, pct_a), n_a_g, rounding)
+    x_b = _round_counts(np.full(n_b_g.shape, pct_b), n_b_g, rounding)
+    res = _compare_frame(x_a, n_a_g, x_b, n_b_g, level, fisher=False)
+    cols = ["n_a", "n_b", "x_a", "x_b", "diff", "ci_low", "ci_high", "z", "p_value", "level"]
     return res[cols]
 
 
