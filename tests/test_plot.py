@@ -580,7 +580,7 @@ def test_pvalue_curve_reads_base_sensitivity_grids_and_keeps_columns():
     )
     _, plotted = pvalue_curve(df, **TEXT)
     assert plotted.columns[:4].tolist() == ["label", "n", "p_value", "n_alpha"]
-    assert plotted["n"].tolist() == [50, 100, 200] and set(plotted["stat_id"]) == {"s1"}
+    assert plotted["n"].tolist() == [50, 100, 200] and set(plotted["stat_id"]) == {"s"}
     with pytest.raises(ValueError, match="several rows per"):
         pvalue_curve(pd.concat([df, df]), **TEXT)
 
