@@ -681,6 +681,31 @@ def _alpha(alpha: float | None, level: float) -> float:
     return alpha
 
 
+def _two_groups_row(
+    ww: WeightedWave,
+    item: str,
+    group_a: str,
+    group_b: str,
+    reasons: dict[str, str | None],
+    threshold: int,
+    *,
+    kind: ComparisonKind,
+    method: str,
+    **test,
+) -> dict[str, object]:
+    """One comparison of two groups of one wave and item, the covariance of their linearised
+    scores taken on the joint (raked) design: overlap, as for a group inside the total, counts.
+    """
+    ma, mb = ww.cell(item, group_a), ww.cell(item, group_b)
+    withheld = _withheld(reasons[group_a], reasons[group_b], threshold)
+    variance = float(ww.design.vcov(ma.scores - mb.scores)[0, 0]) if withheld is None else 0.0
+    return _comparison_row(
+        kind=kind, item_a=item, item_b=item, group_a=group_a, group_b=group_b,
+        wave_a=ww.wave, wave_b=ww.wave, m_a=ma, m_b=mb, variance=variance,
+        method=method, withheld=withheld, **test,
+    )  # fmt: skip
+
+
 def compare_groups(
     clean: pd.DataFrame | WeightedWave,
     *,
@@ -739,33 +764,15 @@ def compare_groups(
         _, in_base = ww.item(item)
         dof = ww.design.subset(in_base).degf
         for a, b in pairs:
-            ma, mb = ww.cell(item, a), ww.cell(item, b)
-            withheld = _withheld(reasons[a], reasons[b], threshold)
-            variance = (
-                float(ww.design.vcov(ma.scores - mb.scores)[0, 0]) if withheld is None else 0.0
-            )
             rows.append(
-                _comparison_row(
-                    kind=ComparisonKind.BETWEEN_GROUPS,
-                    item_a=item,
-                    item_b=item,
-                    group_a=a,
-                    group_b=b,
-                    wave_a=ww.wave,
-                    wave_b=ww.wave,
-                    m_a=ma,
-                    m_b=mb,
-                    variance=variance,
-                    dof=dof,
-                    level=level,
-                    alpha=alpha,
+                _two_groups_row(
+                    ww, item, a, b, reasons, threshold,
+                    kind=ComparisonKind.BETWEEN_GROUPS, dof=dof, level=level, alpha=alpha,
                     method="design-based difference of two groups (joint linearisation on "
                     "the raked design), t(degf)",
-                    source=source,
-                    direction=direction,
-                    withheld=withheld,
+                    source=source, direction=direction,
                 )
-            )
+            )  # fmt: skip
     return _finish(rows)
 
 
@@ -803,33 +810,15 @@ def compare_group_vs_total(
         for g in names:
             if g not in ww.groups:
                 raise ValueError(f"group {g!r} is not one of {list(ww.groups)}")
-            mg = ww.cell(item, g)
-            withheld = _withheld(reasons[g], reasons[GROUP_ALL], threshold)
-            variance = (
-                float(ww.design.vcov(mg.scores - mt.scores)[0, 0]) if withheld is None else 0.0
-            )
             rows.append(
-                _comparison_row(
-                    kind=ComparisonKind.GROUP_VS_TOTAL,
-                    item_a=item,
-                    item_b=item,
-                    group_a=g,
-                    group_b=GROUP_ALL,
-                    wave_a=ww.wave,
-                    wave_b=ww.wave,
-                    m_a=mg,
-                    m_b=mt,
-                    variance=variance,
-                    dof=dof,
-                    level=level,
-                    alpha=alpha,
+                _two_groups_row(
+                    ww, item, g, GROUP_ALL, reasons, threshold,
+                    kind=ComparisonKind.GROUP_VS_TOTAL, dof=dof, level=level, alpha=alpha,
                     method="group vs all respondents (overlap in the joint linearisation on "
                     "the raked design), t(degf)",
-                    source=source,
-                    direction=direction,
-                    withheld=withheld,
+                    source=source, direction=direction,
                 )
-            )
+            )  # fmt: skip
     return _finish(rows)
 
 
