@@ -85,12 +85,17 @@ TARGETS ?= data/raw/weighting_targets.csv
 WEIGHTING ?= equal_sectors
 
 # A stamp holds a value (and the content hash of the files it names); it is rewritten
-# only when that changes, so a rule that depends on it reruns exactly then.
+# only when that changes, so a rule that depends on it reruns exactly then. Stamps are
+# written by the make that builds, under the lock: an outer make that only hands locked goals
+# to an inner one writes none, so a second `make all DEFF=...` waiting for the lock cannot
+# re-stamp a parameter while the first build is still writing outputs at the old value.
+LOCKED_GOALS := all test figures report clean check-report check-lab
+WRITES_STAMPS := $(if $(LOCKED)$(filter-out $(LOCKED_GOALS),$(or $(MAKECMDGOALS),all)),yes)
 stamp_value = $(strip $(1)) $(if $(strip $(2)),$(shell cat $(2) 2>/dev/null | sha256sum | cut -c1-64))
 define write_stamp
-$(shell mkdir -p $(dir $(1)) && v='$(call stamp_value,$(2),$(3))' && \
+$(if $(WRITES_STAMPS),$(shell mkdir -p $(dir $(1)) && v='$(call stamp_value,$(2),$(3))' && \
 	{ [ "$$(cat $(1) 2>/dev/null)" = "$$v" ] || { t=$$(mktemp $(1).XXXXXX) && \
-	printf '%s\n' "$$v" > $$t && mv -f $$t $(1); }; })
+	printf '%s\n' "$$v" > $$t && mv -f $$t $(1); }; }))
 endef
 WAVE_STAMPS := $(addprefix $(WAVE_DIR)/params/,RESPONSES PREVIOUS_RESPONSES CODEBOOK TARGETS \
 	WEIGHTING PREVIOUS_WAVE QUESTIONNAIRE)

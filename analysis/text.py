@@ -398,17 +398,28 @@ STATUS_WORDS: dict[Status, str] = {
     Status.ABSENT: "not asked",
     Status.LOST: "lost in extraction",
 }
+#: A cell suppressed because it contains a group under the threshold (its own base is not).
+COMPLEMENTARY_WORDS = "suppressed (protects n<{threshold})"
 
 
-def status_words(status: Status | str, *, threshold: int | None = None) -> str:
+def status_words(
+    status: Status | str, *, threshold: int | None = None, reason: str | None = None
+) -> str:
     """Words for a cell whose status withholds its number; "not published" otherwise.
+
+    ``reason="complementary"``: a cell suppressed, whatever its own base, because it
+    contains a group under the threshold.
 
     >>> status_words("suppressed", threshold=10), status_words(Status.NO_BASE)
     ('suppressed (n<10)', 'no base')
+    >>> status_words("suppressed", threshold=10, reason="complementary")
+    'suppressed (protects n<10)'
     >>> status_words(Status.CHANGE_ONLY)
     'not published'
     """
     words = STATUS_WORDS.get(Status(status), "not published")
+    if Status(status) is Status.SUPPRESSED and reason == "complementary":
+        words = COMPLEMENTARY_WORDS
     if "{threshold}" in words:
         if threshold is None:
             raise ValueError(f"status {Status(status).value!r} needs the suppression threshold")
@@ -416,11 +427,15 @@ def status_words(status: Status | str, *, threshold: int | None = None) -> str:
     return words
 
 
+#: Chart label of a comparison withheld by disclosure control or for want of a base.
+WITHHELD = "withheld"
+
+
 #: Why a respondent-level cell or comparison is withheld (disclosure control): code -> words.
 #: The codes are the reasons of ``analysis.stats.disclosure.suppression_reasons`` and
 #: ``analysis.estimates.from_respondents``.
 WITHHELD_WORDS: dict[str, str] = {
-    "primary": "fewer than {threshold} respondents in the base ({n})",
+    "primary": "fewer than {threshold} respondents in the base",
     "complementary": (
         "withheld because a group in it has fewer than {threshold} respondents, who could "
         "otherwise be recovered by subtraction"
@@ -438,7 +453,7 @@ WITHHELD_WORDS: dict[str, str] = {
 def withheld_words(code: str, **fields: object) -> str:
     """Words for why a respondent-level number is withheld.
 
-    >>> withheld_words("primary", threshold=10, n=6)
-    'fewer than 10 respondents in the base (6)'
+    >>> withheld_words("primary", threshold=10)
+    'fewer than 10 respondents in the base'
     """
     return WITHHELD_WORDS[code].format(**fields)

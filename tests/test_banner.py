@@ -188,8 +188,8 @@ def test_suppressed_cells_read_suppressed_not_unpublished():
         out = banner(d, ["optimism__top", "enabler_trust__top"], "sector", columns=SECTORS)
     wide = format_banner(out)
     assert wide.loc["optimism__top", "D: edu"] == "suppressed (n<10)"
-    assert wide.loc["optimism__top", "Total"] == "suppressed (n<10)"  # complementary
-    assert wide.loc["optimism__top: base (unweighted)", "D: edu"] == "7"
+    assert wide.loc["optimism__top", "Total"] == "suppressed (protects n<10)"
+    assert wide.loc["optimism__top: base (unweighted)", "D: edu"] == "-"  # withheld too
     assert wide.loc["enabler_trust__top", "Total"].endswith("%")
     pub = pd.DataFrame({"item": ["q"], "group": ["a"], "value": [np.nan]})
     assert format_banner(banner_from_published(pub, {"a": 50})).loc["q", "A: a"] == "-"

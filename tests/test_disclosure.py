@@ -124,7 +124,13 @@ def test_banner_marks_the_complementary_total_as_suppressed():
         assert cells.loc[(item, "Total"), "status"] == "suppressed"
         assert np.isnan(cells.loc[(item, "Total"), "estimate"])
         assert cells.loc[(item, "public"), "status"] == "estimated"
-    assert cells.loc[("optimism__top", "edu"), "n"] == 6  # the base stays visible
+    # the bases of suppressed cells are withheld too: the Total's item base minus the other
+    # columns' would give the edu base, and the edu base against its size its "don't know"s
+    for column in ("edu", "Total"):
+        assert cells.loc[("optimism__top", column), ["n", "n_weighted"]].isna().all()
+    assert cells.loc[("optimism__top", "edu"), "withheld"] == "primary"
+    assert cells.loc[("optimism__top", "Total"), "withheld"] == "complementary"
+    assert cells.loc[("optimism__top", "public"), "n"] > 0
 
 
 def test_estimates_table_suppression_cannot_be_undone():

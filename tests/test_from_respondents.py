@@ -302,12 +302,12 @@ def test_no_base_and_suppression_in_the_estimates():
     assert est.loc[("optimism", "edu"), "n"] == 0
     assert est.loc[("optimism", "all"), "status"] == Status.ESTIMATED.value
     # nfp has 6 in the base: suppressed, and so is "all" (complementary), labelled as such
-    for g in ("nfp", "all"):
+    for g, words in (("nfp", "suppressed (n<10)"), ("all", "suppressed (protects n<10)")):
         row = est.loc[("comm_sufficient", g)]
         assert row["status"] == Status.SUPPRESSED.value
-        assert row["value_text"] == "suppressed (n<10)"
+        assert row["value_text"] == words
         assert row[["estimate", "ci_low", "ci_high", "se", "n_eff", "deff"]].isna().all()
-    assert est.loc[("comm_sufficient", "nfp"), "n"] == 6
+        assert row[["n", "n_weighted"]].isna().all()  # bases withheld with the number
     assert est.loc[("comm_sufficient", "public"), "status"] == Status.ESTIMATED.value
     # comparisons touching a suppressed cell are untestable, with blank numbers
     with warnings.catch_warnings():

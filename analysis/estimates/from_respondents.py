@@ -22,8 +22,11 @@ Statuses: ``estimated``; ``suppressed`` (disclosure control, :mod:`analysis.stat
 the cell's base is under ``threshold`` or it contains a group that is, so the "all" cell of
 an item with a suppressed sector is suppressed too); ``no_base`` (nobody in the group is in
 the item's base: neither 0% nor 100%); ``absent`` (an item asked for that the export does
-not have). Suppressed and no-base rows keep ``n`` and ``n_weighted`` and blank every other
-number. Comparisons with a suppressed or empty side are ``untestable`` with blank numbers.
+not have). Suppressed rows blank every number, their bases included (an item's base in a
+small group, against the group's size, would give away its "don't know"s; the base of a
+complementary cell, less the other groups', would give the small group's); no-base rows keep
+``n`` = 0. Comparisons with a suppressed or empty side are ``untestable`` with blank numbers
+and bases.
 
 Verdicts of comparisons: with no claimed ``direction``, a difference significant at
 ``alpha`` is ``supported`` (the claim tested is "they differ") and otherwise
@@ -57,12 +60,12 @@ Every float is rounded through :func:`analysis.vocab.canonical_float`, and both 
 >>> est = estimate_wave(clean, targets=load_targets(WEIGHTING_TARGETS, "equal_sectors"),
 ...                     source="sha256:example")
 >>> est[["group_id", "estimate", "n", "status", "value_text"]]
-  group_id  estimate     n      status         value_text
-0      all       NaN  100.0  suppressed  suppressed (n<10)
-1   public       0.5   40.0   estimated                50%
-2  private       0.5   30.0   estimated                50%
-3      nfp       0.5   22.0   estimated                50%
-4      edu       NaN    8.0  suppressed  suppressed (n<10)
+  group_id  estimate     n      status                  value_text
+0      all       NaN   NaN  suppressed  suppressed (protects n<10)
+1   public       0.5  40.0   estimated                         50%
+2  private       0.5  30.0   estimated                         50%
+3      nfp       0.5  22.0   estimated                         50%
+4      edu       NaN   NaN  suppressed           suppressed (n<10)
 """
 
 from __future__ import annotations
@@ -523,6 +526,8 @@ def estimate_wave(
                 )
             else:
                 status = Status.NO_BASE if reason == "no_base" else Status.SUPPRESSED
+                if status is Status.SUPPRESSED:  # a base would give away "don't know"s
+                    row.update(n=nan, n_weighted=nan)
                 row.update(
                     estimate=nan,
                     ci_low=nan,
@@ -531,8 +536,8 @@ def estimate_wave(
                     n_eff=nan,
                     deff=nan,
                     status=status,
-                    value_text=status_words(status, threshold=threshold),
-                    note=withheld_words(reason, threshold=threshold, n=m.n),
+                    value_text=status_words(status, threshold=threshold, reason=reason),
+                    note=withheld_words(reason, threshold=threshold),
                 )
             rows.append(row)
     for item in absent:
@@ -621,6 +626,8 @@ def _comparison_row(
     )
     if withheld is not None or m_a is None or m_b is None:
         row.update(
+            n_a=nan,  # the bases of a withheld side would give away its "don't know"s
+            n_b=nan,
             estimate_a=nan,
             estimate_b=nan,
             diff=nan,

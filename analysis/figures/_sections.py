@@ -167,6 +167,9 @@ def change_sentence(data: SectionData, change: Change) -> str:
             else f"the change {text.verdict_words(Verdict.UNTESTABLE, alpha=data.alpha)}"
         )
         return f"{c.label}: {levels}{diff}: {reason}."
+    if math.isnan(c.diff):  # a comparison withheld by disclosure control or without a base
+        why = f" ({c.note})" if isinstance(c.note, str) and c.note else ""
+        return f"{c.label}: {levels}: {text.verdict_words(c.verdict, alpha=c.alpha)}{why}."
     return (
         f"{c.label}: {levels} ({text.format_points(c.diff)}; "
         f"{text.format_p(c.p_value, alpha=c.alpha)} at "

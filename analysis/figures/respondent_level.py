@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analysis import text
@@ -30,6 +31,7 @@ from analysis.figures.base import (
     plot_rows,
     values_text,
 )
+from analysis.stats.disclosure import SUPPRESS_N
 from analysis.vocab import GROUP_ALL, SECTOR, SECTORS, Status, Verdict, group_label
 
 #: The statements drawn by sector (the report's collaboration-gap table and optimism).
@@ -118,8 +120,14 @@ def _estimates_figure(data: SectionData, items: Sequence[str], spec: Mapping) ->
     )  # fmt: skip
 
 
-def year_on_year(data: SectionData, group: str = GROUP_ALL) -> pd.DataFrame:
-    """The year-on-year comparisons of one group, largest change first."""
+def year_on_year(
+    data: SectionData, group: str = GROUP_ALL, *, withheld: bool = False
+) -> pd.DataFrame:
+    """The year-on-year comparisons of one group, largest change first.
+
+    ``withheld=True`` keeps the comparisons withheld by disclosure control or without a
+    base (no numbers; ``note`` says why) after the tested ones.
+    """
     comp = data.comparisons
     if comp is None or comp.empty or data.previous_wave is None:
         return pd.DataFrame(columns=[] if comp is None else comp.columns)
@@ -128,16 +136,19 @@ def year_on_year(data: SectionData, group: str = GROUP_ALL) -> pd.DataFrame:
         & (comp["group_a"] == group)
         & (comp["wave_a"] == data.wave)
         & (comp["wave_b"] == data.previous_wave)
-        & comp["diff"].notna()
-        & comp["ci_low"].notna()
     ]
-    return rows.reindex(rows["diff"].abs().sort_values(ascending=False).index)
+    tested = rows["diff"].notna() & rows["ci_low"].notna()
+    order = rows.loc[tested, "diff"].abs().sort_values(ascending=False).index
+    if withheld:
+        order = order.append(rows.index[~tested])
+    return rows.loc[order]
 
 
 def _changes_figure(data: SectionData, spec: Mapping) -> tuple[FigureOutput, dict]:
     from analysis.plot import forest
 
-    rows = year_on_year(data)
+    rows = year_on_year(data, withheld=True)
+    tested = rows["diff"].notna()
     table = pd.DataFrame(
         {
             "label": [data.label(i) for i in rows["item_a"]],
@@ -145,32 +156,56 @@ def _changes_figure(data: SectionData, spec: Mapping) -> tuple[FigureOutput, dic
             "ci_low": rows["ci_low"].to_numpy(),
             "ci_high": rows["ci_high"].to_numpy(),
             "verdict": rows["verdict"].to_numpy(),
+            "display_text": np.where(tested, "", text.WITHHELD),
             "stat_id": rows["comparison_id"].to_numpy(),
         }
     )
     n_changed = int((rows["verdict"] == Verdict.SUPPORTED.value).sum())
-    findings = {"n_compared": len(rows), "n_changed": n_changed}
+    findings = {
+        "n_compared": int(tested.sum()),
+        "n_changed": n_changed,
+        "n_withheld": int((~tested).sum()),
+    }
     values = {
         "wave": data.wave,
         "previous_wave": data.previous_wave,
         "n_changed": n_changed,
-        "n_compared": len(rows),
+        "n_compared": int(tested.sum()),
         "alpha_pct": text.format_level(data.alpha),
         "level_pct": text.format_level(data.level),
     }
     labels = {v.value: text.verdict_label(v, alpha=data.alpha) for v in Verdict}
-    bases = ", ".join(
-        f"n={int(n)} ({w})"
-        for w, n in ((data.previous_wave, rows["n_b"].max()), (data.wave, rows["n_a"].max()))
-        if n == n
+    drawn = rows[tested]
+    bases = (
+        ", ".join(
+            f"n={int(n)} ({w})"
+            for w, n in ((data.previous_wave, drawn["n_b"].max()), (data.wave, drawn["n_a"].max()))
+            if n == n
+        )
+        or "none tested"
     )
+    withheld_note = (
+        [
+            f"{text.WITHHELD.capitalize()}: a side suppressed (fewer than {SUPPRESS_N} "
+            "respondents, or protecting such a group) or without answers"
+        ]
+        if findings["n_withheld"]
+        else []
+    )
+    title = fill(spec["title"], values)
+    if not findings["n_compared"]:
+        title = (
+            f"No change from {data.previous_wave} to {data.wave} can be shown: all "
+            f"{findings['n_withheld']} comparisons of all leaders are withheld"
+        )
     fig, plotted = forest(
         table,
-        title=fill(spec["title"], values),
+        title=title,
         subtitle=fill(spec["subtitle"], values),
         note=[
             f"Lines show {values['level_pct']} intervals; each wave weighted to its own "
             "targets; independent samples",
+            *withheld_note,
             *data_note(data),
         ],
         source=data.source,
@@ -179,7 +214,7 @@ def _changes_figure(data: SectionData, spec: Mapping) -> tuple[FigureOutput, dic
     )
     values["values_text"] = "; ".join(f"{r.label}: {r.display_text}" for r in plotted.itertuples())
     out = FigureOutput(
-        spec["figure_id"], fig, plotted, fill(spec["title"], values),
+        spec["figure_id"], fig, plotted, title,
         fill(spec["subtitle"], values), fill(spec["alt"], values),
     )  # fmt: skip
     return out, findings
@@ -222,7 +257,12 @@ def build(
         f"after cleaning; weighting gives a design effect of {diag['design_effect']:.2f} "
         f"(effective n {diag['n_eff']:.0f})."
     ]
-    if "n_compared" in findings:
+    if findings.get("n_withheld"):
+        sentences.append(
+            f"{findings['n_withheld']} year-on-year comparisons of all leaders are withheld "
+            "(disclosure control or no answers)."
+        )
+    if findings.get("n_compared"):
         sentences.append(
             f"Of {findings['n_compared']} statements asked in both {data.previous_wave} and "
             f"{data.wave}, {findings['n_changed']} changed by more than sampling noise at "

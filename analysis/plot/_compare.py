@@ -522,6 +522,12 @@ def forest(
     df["missing"] = missing_mask(
         data.assign(**{estimate: df["estimate"].to_numpy()}), estimate
     ).to_numpy()
+    # A withheld row's words (``display_text`` of the input), "not published" by default.
+    df["missing_text"] = (
+        data["display_text"].astype("string").fillna(NOT_PUBLISHED).to_numpy(dtype=object)
+        if "display_text" in data.columns
+        else NOT_PUBLISHED
+    )
     if df["label"].duplicated().any():
         raise ValueError("forest draws one row per label; labels repeat")
     bad = df[~df["missing"] & ((df["ci_low"] > df["estimate"]) | (df["ci_high"] < df["estimate"]))]
@@ -536,9 +542,12 @@ def forest(
         return f"{v:.{decimals}f}".replace("-0.0", "0.0") if np.isfinite(v) else "?"
 
     df["display_text"] = [
-        NOT_PUBLISHED if m else f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]"
-        for m, e, lo, hi in df[["missing", "estimate", "ci_low", "ci_high"]].itertuples(index=False)
+        str(t) if m else f"{_fmt(e)} [{_fmt(lo)}, {_fmt(hi)}]"
+        for m, t, e, lo, hi in df[
+            ["missing", "missing_text", "estimate", "ci_low", "ci_high"]
+        ].itertuples(index=False)
     ]
+    df = df.drop(columns="missing_text")
     styles = (
         verdict_styles(df["verdict"].tolist(), verdict_labels)
         if verdict
@@ -562,7 +571,7 @@ def forest(
         ax.axvline(null * scale, color=TEXT_COLOUR, linewidth=1.0, zorder=1)
         for i, r in df.iterrows():
             if r["missing"]:
-                placeholder(ax, null * scale, y[i], fontsize=LABEL_SIZE - 1)
+                placeholder(ax, null * scale, y[i], fontsize=LABEL_SIZE - 1, text=r["display_text"])
                 continue
             st = styles[r["verdict"]]
             ax.plot([r["ci_low"], r["ci_high"]], [y[i]] * 2, color=st.colour, lw=1.6, zorder=2)
@@ -587,13 +596,14 @@ def forest(
                     textcoords="offset points",
                     va="center",
                     fontsize=LABEL_SIZE - 0.5,
-                    color=MUTED_COLOUR if text == NOT_PUBLISHED else TEXT_COLOUR,
+                    color=MUTED_COLOUR if df["missing"].iat[i] else TEXT_COLOUR,
                     annotation_clip=False,
                 )
             )
         vals = pd.concat([df["ci_low"], df["ci_high"], pd.Series([null * scale])]).dropna()
-        span = float(vals.max() - vals.min()) or 1.0
-        ax.set_xlim(vals.min() - 0.06 * span, vals.max() + 0.06 * span)
+        span = float(vals.max() - vals.min()) or 0.1 * abs(scale)  # nothing drawn: +-5 points
+        pad = 0.06 if len(vals) > 1 else 0.5
+        ax.set_xlim(vals.min() - pad * span, vals.max() + pad * span)
         ax.set_yticks(y, wrapped)
         ax.set_ylim(n - 0.5, -0.5)
         style_value_axis(ax, percent=False, xlabel=f"Difference ({unit})")

@@ -166,16 +166,18 @@ def banner(
     -------
     pandas.DataFrame
         Tidy, one row per item x column: ``item, column, letter, estimate, se, n,
-        n_weighted, n_eff, sig, status, low_base, suppressed, method`` (``estimate``
+        n_weighted, n_eff, sig, status, withheld, low_base, suppressed, method`` (``estimate``
         weighted proportion 0-1; ``n`` the item's unweighted base in the column,
         ``n_weighted`` its weighted base, ``n_eff`` its effective base ``p(1-p)/se^2``, the
         unweighted n at 0% or 100%; ``sig`` letters of the columns this one is
         significantly above; ``status`` an :class:`analysis.vocab.Status` value).
         Suppressed cells (disclosure control, :mod:`analysis.stats.disclosure`: a base
         under ``suppress_n``, and the Total of a row where any group is under it) have
-        NaN numbers and are not tested. Two cells at the same bound (both 0% or both 100%)
-        never get a letter. ``attrs["pairs"]`` holds every pairwise test (``item, group_a,
-        group_b, diff, se, statistic, dof, p_value, p_adj``).
+        NaN numbers, bases included (an item base would give away the group's "don't
+        know"s), ``withheld`` says why (``primary``, ``complementary``, ``no_base``; None
+        for a cell shown), and they are not tested. Two cells at the same bound (both 0% or
+        both 100%) never get a letter. ``attrs["pairs"]`` holds every pairwise test
+        (``item, group_a, group_b, diff, se, statistic, dof, p_value, p_adj``).
 
     Examples
     --------
@@ -261,6 +263,7 @@ def banner(
             m = cells[str(lab)]
             reason = reasons[str(lab)]
             row = dict(item=item, column=lab, letter=let, n=m.n, n_weighted=m.n_weighted)
+            row["withheld"] = reason
             if reason is None:
                 variance = m.variance
                 row.update(
@@ -273,6 +276,8 @@ def banner(
             else:
                 status = Status.NO_BASE if reason == "no_base" else Status.SUPPRESSED
                 row.update(estimate=np.nan, se=np.nan, n_eff=np.nan, sig="", status=status.value)
+                if status is Status.SUPPRESSED:  # its base would give away "don't know"s
+                    row.update(n=np.nan, n_weighted=np.nan)
             row.update(low_base=bool(0 < m.n < low), suppressed=row["status"] != "estimated")
             rows.append(row)
     out = pd.DataFrame(rows)
@@ -481,7 +486,7 @@ def format_banner(
             head = f"{r['letter']}: {r['column']}" if r["letter"] else str(r["column"])
             status = r.get("status", None)
             if isinstance(status, str) and status != Status.ESTIMATED.value:
-                text = status_words(status, threshold=threshold)
+                text = status_words(status, threshold=threshold, reason=r.get("withheld"))
             elif pd.isna(r["estimate"]):
                 text = "-"
             else:

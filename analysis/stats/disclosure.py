@@ -24,8 +24,10 @@ answers, so neither subtraction nor the integer search can recover it
 (``tests/test_disclosure.py`` attempts both).
 
 Suppressed cells carry :attr:`analysis.vocab.Status.SUPPRESSED`, worded by
-:func:`analysis.text.status_words` as "suppressed (n<10)" (distinct from "not
-published").
+:func:`analysis.text.status_words` as "suppressed (n<10)", or "suppressed (protects n<10)"
+for a complementary cell (both distinct from "not published"). Their bases are withheld with
+their numbers: an item's base in a small group, against the group's size, would say how many
+of its respondents answered "don't know" or skipped.
 
 Weight concentration: :func:`weight_concentration` warns (:class:`DominantWeightWarning`)
 when one respondent carries more than ``max_share`` (default :data:`MAX_WEIGHT_SHARE` = 0.2) of
