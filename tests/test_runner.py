@@ -159,3 +159,18 @@ def test_command_line_runs_a_pool_and_reports_failures(source, tmp_path):
     assert "negative factor" in proc.stderr
     assert (tmp_path / "0.ipynb").exists() and (tmp_path / "1.ipynb").exists()
     assert not (tmp_path / "2.ipynb").exists()
+
+
+def test_a_parameter_the_notebook_does_not_take_is_refused_before_running(tmp_path):
+    # papermill only logs "Passed unknown parameter" and runs on the default: a silently
+    # different output. Refused here, naming the make variable when it is a build setting.
+    from analysis.tooling.notebook import main as notebook_main
+
+    src = ROOT / "notebooks" / "10_private_optimism.py"
+    out = tmp_path / "10.ipynb"
+    with pytest.raises(ValueError, match=r"no parameter 'base_all'.*make all BASE_ALL=50"):
+        run_notebook(src, out, {"base_all": 50})
+    with pytest.raises(ValueError, match=r"no parameter 'levle' \(it takes: edition, .*level"):
+        run_notebook(src, out, {"levle": 0.9, "level": 0.9})
+    assert notebook_main(["run", str(src), str(out), "-p", "base_all", "50"]) == 2
+    assert not out.exists()

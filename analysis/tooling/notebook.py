@@ -194,6 +194,55 @@ def render_html(
     return body
 
 
+def parameter_names(notebook: nbformat.NotebookNode) -> list[str]:
+    """Names assigned in the notebook's cell tagged ``parameters`` (papermill's contract).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "level = 0.95\nwave: int = 2025", metadata={"tags": ["parameters"]})])
+    >>> parameter_names(nb)
+    ['level', 'wave']
+    """
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            tree = ast.parse(cell.source)
+            names = []
+            for node in tree.body:
+                if isinstance(node, ast.Assign):
+                    names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                    names.append(node.target.id)
+            return names
+    return []
+
+
+def check_parameters(
+    notebook: nbformat.NotebookNode, parameters: Mapping[str, Any], source: os.PathLike[str] | str
+) -> None:
+    """Refuse a parameter the notebook does not declare (papermill would only log a warning
+    and run on its default, so the output would silently not be what was asked for).
+
+    Raises ``ValueError`` naming the notebook, the unknown names, the declared ones, and the
+    make variables (``make all LEVEL=...``) for settings that are not notebook parameters.
+    """
+    declared = parameter_names(notebook)
+    unknown = [name for name in parameters if name not in declared]
+    if not unknown:
+        return
+    from analysis.tooling.registry import load_registry
+
+    make_vars = {name: spec.make_var for name, spec in load_registry().parameters.items()}
+    hints = [f"{make_vars[n]}={parameters[n]}" for n in unknown if n in make_vars]
+    hint = (
+        f"; it is a build setting: make all {' '.join(hints)}"
+        if hints
+        else "; a notebook takes only the names in its cell tagged 'parameters'"
+    )
+    raise ValueError(
+        f"{source} has no parameter {', '.join(map(repr, unknown))} (it takes: "
+        f"{', '.join(declared) or 'none'}){hint}"
+    )
+
+
 def run_notebook(
     source: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -215,6 +264,7 @@ def run_notebook(
 
     source, output = Path(source), Path(output)
     notebook = jupytext.read(source)
+    check_parameters(notebook, parameters or {}, source)
     notebook.metadata["kernelspec"] = {
         "name": kernel_name,
         "display_name": f"Python ({kernel_name})",
@@ -279,6 +329,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     params = {name: parse_parameter(value) for name, value in args.parameter}
     try:
         run_notebook(args.source, args.output, params, html=args.html, kernel_name=args.kernel)
+    except ValueError as exc:  # a parameter the notebook does not take: one line
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # papermill's error already names the failing cell
         print(f"error: {args.source} failed: {exc}", file=sys.stderr)
         return 1

@@ -253,7 +253,7 @@ def execute(job: Job, package: str) -> float:
     from papermill.parameterize import parameterize_notebook
 
     from analysis.io import atomic_open
-    from analysis.tooling.notebook import KERNEL_NAME, normalise_notebook
+    from analysis.tooling.notebook import KERNEL_NAME, check_parameters, normalise_notebook
 
     start = time.perf_counter()
     nb = jupytext.read(job.source)
@@ -277,6 +277,7 @@ def execute(job: Job, package: str) -> float:
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
         cell.metadata.setdefault("papermill", {})
+    check_parameters(nb, job.parameters, job.source)
     nb = parameterize_notebook(nb, dict(job.parameters), kernel_name=KERNEL_NAME, language="python")
     shell = _shell()
     job.failed.unlink(missing_ok=True)
