@@ -195,7 +195,7 @@ def render_html(
 
 
 def parameter_names(notebook: nbformat.NotebookNode) -> list[str]:
-    """Names assigned in the notebook's cell tagged ``parameters`` (papermill's contract).
+    r"""Names assigned in the notebook's cell tagged ``parameters`` (papermill's contract).
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
     ...     "level = 0.95\nwave: int = 2025", metadata={"tags": ["parameters"]})])
