@@ -111,6 +111,24 @@ def test_failed_cell_names_the_cell_and_writes_no_output(source, tmp_path):
     assert partial.cells[-1].outputs[-1]["ename"] == "ValueError"
 
 
+def test_a_failed_run_removes_the_outputs_of_the_previous_one(source, tmp_path):
+    # a figure of the last export must not stay beside a build that failed on this one
+    figure = tmp_path / "figure.txt"
+    job = runner.Job(
+        source, tmp_path / "out.ipynb", {"factor": 2, "out_path": str(figure)},
+        outputs=(figure,), cwd=tmp_path,
+    )  # fmt: skip
+    runner.execute(job, "pkg")
+    assert figure.read_text() == "42" and job.output.exists()
+    failing = runner.Job(
+        source, job.output, {"factor": -1, "out_path": str(figure)}, outputs=(figure,),
+        cwd=tmp_path,
+    )  # fmt: skip
+    with pytest.raises(runner.NotebookFailed):
+        runner.execute(failing, "pkg")
+    assert not figure.exists() and not job.output.exists() and failing.failed.exists()
+
+
 def test_missing_declared_output_is_a_failure(source, tmp_path):
     job = runner.Job(
         source, tmp_path / "out.ipynb", {"factor": 1}, outputs=(tmp_path / "never.svg",),

@@ -246,8 +246,19 @@ def execute(job: Job, package: str) -> float:
     ------
     NotebookFailed
         Naming the notebook, the cell (1-based, among all cells) and the error; the
-        partial notebook is written to ``job.failed``.
+        partial notebook is written to ``job.failed``. The job's executed copy and figures
+        from an earlier run are removed: a figure of the last export must not stay beside a
+        build that failed on this one.
     """
+    try:
+        return _execute(job, package)
+    except BaseException:
+        for path in (job.output, *job.outputs):
+            Path(path).unlink(missing_ok=True)
+        raise
+
+
+def _execute(job: Job, package: str) -> float:
     import jupytext
     import nbformat
     from papermill.parameterize import parameterize_notebook
