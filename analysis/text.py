@@ -61,6 +61,30 @@ def verdict_words(verdict: Verdict | str, *, alpha: float) -> str:
     return VERDICT_WORDS[Verdict(verdict)].format(alpha=format_level(alpha))
 
 
+#: A change's qualifier in a title: nothing when the change is established.
+CHANGE_QUALIFIERS: dict[Verdict | None, str] = {
+    Verdict.SUPPORTED: "",
+    Verdict.NOT_DISTINGUISHABLE: " (within sampling noise at {alpha})",
+    Verdict.CONTRADICTED: " (contradicted at {alpha})",
+    Verdict.DEPENDS_ON_OVERLAP: " (significance depends on overlap)",
+    Verdict.DIRECTION_ONLY: " (not tested)",
+    Verdict.UNTESTABLE: " (not tested)",
+    None: " (not tested)",
+}
+
+
+def change_qualifier(verdict: Verdict | str | None, *, alpha: float) -> str:
+    """What a title adds after a change it names: nothing once the change is established.
+
+    >>> change_qualifier("supported", alpha=0.05), change_qualifier(None, alpha=0.05)
+    ('', ' (not tested)')
+    >>> change_qualifier("not_distinguishable", alpha=0.1)
+    ' (within sampling noise at 10%)'
+    """
+    key = None if verdict is None else Verdict(verdict)
+    return CHANGE_QUALIFIERS[key].format(alpha=format_level(alpha))
+
+
 def verdict_label(verdict: Verdict | str, *, alpha: float) -> str:
     """Short chart label of a verdict (legend entry).
 

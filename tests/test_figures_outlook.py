@@ -28,7 +28,11 @@ def test_published_edition_reproduces_the_printed_numbers(section_data):
     assert f["top_verdicts"]["public"] is Verdict.UNTESTABLE
     assert f["top_is_most"] is False
     fig = result.figures[0]
-    assert fig.title == "Private optimism fell from 50% to 37%; not-for-profit leaders highest"
+    # the fall is not established at n=68/1.08 per wave: the title says so
+    assert fig.title == (
+        "Private optimism fell from 50% to 37% (within sampling noise at 5%); "
+        "not-for-profit leaders highest"
+    )
     assert "2024 and 2025" in fig.subtitle
     # the plotted table carries the stat_id of every printed number drawn
     drawn = fig.plotted[fig.plotted["status"] == "published"]
@@ -48,6 +52,13 @@ def test_verdict_words_follow_the_p_value_and_alpha(section_data, level, deff, b
     assert text.verdict_words(verdict, alpha=data.alpha) in sentence
     assert text.format_level(data.alpha) in sentence
     assert f"n={base_sector / deff:g} per wave" in sentence
+    # the title qualifies the change exactly when it is not established, at this alpha
+    title = result.figures[0].title
+    if verdict is Verdict.SUPPORTED:
+        assert "fell from 50% to 37%;" in title
+    else:
+        noise = f"(within sampling noise at {text.format_level(data.alpha)})"
+        assert f"fell from 50% to 37% {noise}" in title
     # 95% and 274 are never written into a sentence of a run at other values
     if level != 0.95:
         assert "5%" not in sentence.replace(text.format_level(data.alpha), "")

@@ -37,8 +37,8 @@ from analysis.vocab import GROUP_ALL, SECTORS, Verdict, group_label
 ITEM = "optimism"
 
 TITLE = (
-    "{change_label} optimism {change_verb} from {change_from_pct} to {change_to_pct}; "
-    "{top_label} leaders {top_words}"
+    "{change_label} optimism {change_verb} from {change_from_pct} to {change_to_pct}"
+    "{change_qualifier}; {top_label} leaders {top_words}"
 )
 ALT = (
     "Dumbbell chart of optimism by sector, {previous_wave} to {wave}: {values_text}. "
@@ -79,7 +79,8 @@ def build(
         Groups drawn, in order (all leaders first).
     title, subtitle, alt : str
         Registry templates, filled from the findings (names: ``change_label``,
-        ``change_verb``, ``change_from_pct``, ``change_to_pct``, ``top_label``,
+        ``change_verb``, ``change_from_pct``, ``change_to_pct``, ``change_qualifier``
+        (empty once the change is established), ``top_label``,
         ``top_words``, ``wave``, ``previous_wave``, ``level_pct``).
 
     Returns
@@ -192,6 +193,7 @@ def build(
         "change_verb": _change_verb(findings["change_diff"])
         if not math.isnan(findings["change_diff"])
         else "changed",
+        "change_qualifier": text.change_qualifier(findings["change_verdict"], alpha=data.alpha),
         **dict(
             zip(
                 ("change_from_pct", "change_to_pct"),
