@@ -179,17 +179,21 @@ def test_attack_works_when_the_total_is_shown():
         assert value == pytest.approx(_truth(data, *key), abs=1e-9)
 
 
-def test_one_respondent_with_a_quarter_of_a_groups_weight_warns():
+def test_one_respondent_raked_to_a_quarter_of_all_weight_warns():
     from analysis.errors import DominantWeightWarning
     from analysis.estimates.from_respondents import weight_wave
     from analysis.weighting.targets import load_targets
 
-    data = pd.read_csv(FIX / "synthetic_respondents_2025.csv")
-    edu = data.index[data["sector"] == "edu"]
-    data = data.drop(edu[4:]).reset_index(drop=True)  # 4 edu respondents left: 25% each
+    full = pd.read_csv(FIX / "synthetic_respondents_2025.csv")
+    edu = full.index[full["sector"] == "edu"]
     targets = load_targets(FIX / "synthetic_targets.csv", "equal_sectors", wave=2025)
-    with pytest.warns(DominantWeightWarning, match=r"edu: respondent \d+ carries 25\.0%"):
+    # one edu respondent left: raking to 25% per sector gives them a quarter of all weight
+    data = full.drop(edu[1:]).reset_index(drop=True)
+    with pytest.warns(DominantWeightWarning, match=r"all: respondent \d+ carries 25\.0%"):
         weight_wave(data, targets=targets)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DominantWeightWarning)
         weight_wave(data, targets=targets, max_weight_share=0.3)
+        # four edu respondents with equal weights: 25% of edu each, but that is the group's
+        # size (suppressed as n<10), not weighting; 6.25% of all leaders each
+        weight_wave(full.drop(edu[4:]).reset_index(drop=True), targets=targets)

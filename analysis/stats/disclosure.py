@@ -142,6 +142,10 @@ def weight_concentration(
 ) -> pd.DataFrame:
     """Largest single-respondent share of each group's weight; warn above ``max_share``.
 
+    Only a share the weighting made is flagged (above ``max_share`` and above the equal
+    share ``1/n``): a small group with equal weights is a base problem, handled by
+    suppression, not a weighting one.
+
     Parameters
     ----------
     weights : Series or array
@@ -175,6 +179,8 @@ def weight_concentration(
     0      all             0.625             3     True
     >>> caught[0].category.__name__
     'DominantWeightWarning'
+    >>> weight_concentration(np.ones(4), {"tiny": np.ones(4, bool)})["flagged"].tolist()
+    [False]
     """
     if not 0 < max_share <= 1:
         raise ValueError(f"max_share must be in (0, 1]; got {max_share!r}")
@@ -195,7 +201,9 @@ def weight_concentration(
                 n=int(gw.size),
                 max_weight_share=share,
                 respondent_id=str(labels[m][top]),
-                flagged=bool(share > max_share),
+                # concentration made by the weights, not by the group's size: equal weights
+                # in a group of 4 give 25% each, which suppression (n<10) already handles
+                flagged=bool(share > max_share and share > (1 + 1e-9) / gw.size),
             )
         )
     table = pd.DataFrame(
