@@ -80,6 +80,8 @@ CODEBOOK ?= data/raw/codebook.csv
 ITEMS ?= $(dir $(CODEBOOK))items.csv
 CODEBOOK_FILES = $(sort $(wildcard $(dir $(CODEBOOK))codebook*.csv) $(ITEMS))
 QUESTIONNAIRE ?=
+$(if $(filter-out 1,$(words $(CODEBOOK))),$(error CODEBOOK=$(CODEBOOK): a codebook path may not \
+	contain spaces (make lists its files); move or rename its folder))
 # Weighting targets (file and scheme).
 TARGETS ?= data/raw/weighting_targets.csv
 WEIGHTING ?= equal_sectors
@@ -91,6 +93,8 @@ WEIGHTING ?= equal_sectors
 # re-stamp a parameter while the first build is still writing outputs at the old value.
 LOCKED_GOALS := all test figures report clean check-report check-lab
 WRITES_STAMPS := $(if $(LOCKED)$(filter-out $(LOCKED_GOALS),$(or $(MAKECMDGOALS),all)),yes)
+# A single path for a shell command, quoted: exports are often named "WIG 2026_June 3, 2026.csv".
+quoted = $(if $(strip $(1)),'$(strip $(1))')
 stamp_value = $(strip $(1)) $(if $(strip $(2)),$(shell cat $(2) 2>/dev/null | sha256sum | cut -c1-64))
 define write_stamp
 $(if $(WRITES_STAMPS),$(shell mkdir -p $(dir $(1)) && v='$(call stamp_value,$(2),$(3))' && \
@@ -100,10 +104,10 @@ endef
 WAVE_STAMPS := $(addprefix $(WAVE_DIR)/params/,RESPONSES PREVIOUS_RESPONSES CODEBOOK TARGETS \
 	WEIGHTING PREVIOUS_WAVE QUESTIONNAIRE)
 ifeq ($(filter help clean lock doctor lab,$(MAKECMDGOALS)),)
-$(call write_stamp,$(WAVE_DIR)/params/RESPONSES,$(RESPONSES),$(RESPONSES))
-$(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_RESPONSES,$(PREVIOUS_RESPONSES),$(PREVIOUS_RESPONSES))
+$(call write_stamp,$(WAVE_DIR)/params/RESPONSES,$(RESPONSES),$(call quoted,$(RESPONSES)))
+$(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_RESPONSES,$(PREVIOUS_RESPONSES),$(call quoted,$(PREVIOUS_RESPONSES)))
 $(call write_stamp,$(WAVE_DIR)/params/CODEBOOK,$(CODEBOOK),$(CODEBOOK_FILES))
-$(call write_stamp,$(WAVE_DIR)/params/TARGETS,$(TARGETS),$(TARGETS))
+$(call write_stamp,$(WAVE_DIR)/params/TARGETS,$(TARGETS),$(call quoted,$(TARGETS)))
 $(call write_stamp,$(WAVE_DIR)/params/WEIGHTING,$(WEIGHTING),)
 $(call write_stamp,$(WAVE_DIR)/params/PREVIOUS_WAVE,$(PREVIOUS_WAVE),)
 $(call write_stamp,$(WAVE_DIR)/params/QUESTIONNAIRE,$(QUESTIONNAIRE),)

@@ -60,7 +60,7 @@ def sector_weights(weights: pd.DataFrame, wave: int) -> pd.DataFrame:
 def _weighting_figure(
     data: SectionData, weights: pd.DataFrame, diagnostics: Mapping[str, Any], spec: Mapping
 ) -> FigureOutput:
-    from analysis.plot import hbar
+    from analysis.plot import SECTOR_STYLE, hbar
 
     table = sector_weights(weights, data.wave)
     diag = diagnostics[str(data.wave)]
@@ -68,6 +68,8 @@ def _weighting_figure(
         f"{group_label(g)} (n={n})" for g, n in zip(table["group_id"], table["n"], strict=True)
     ]
     table["value_text"] = table["value"].map(lambda w: f"{w:.2f}")
+    # cells outside the targets (kept at their sample share) have no sector style
+    table["group_id"] = table["group_id"].where(table["group_id"].isin(SECTOR_STYLE), "outside")
     values = {
         "wave": data.wave,
         "design_effect": f"{diag['design_effect']:.2f}",

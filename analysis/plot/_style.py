@@ -84,6 +84,9 @@ SECTOR_STYLE: dict[str, SectorStyle] = {
     "edu": SectorStyle("#F46A25", "v", "xxx", "-.", "Higher education"),
     "nfp_edu": SectorStyle("#A285D1", "P", "\\\\\\", (0, (1, 1)), "Not-for-profit and HE"),
     "industry": SectorStyle("#28A197", "s", "///", "--", "Industry"),
+    #: Respondents kept in "all" but in no weighting cell (``outside_targets = sample_share``:
+    #: blank, "Other", "Prefer not to say"), drawn in one neutral style.
+    "outside": SectorStyle("#8C8C8C", "X", "", ":", "Outside the targets"),
 }
 #: Canonical display order of groups (total first, then the four sectors).
 SECTOR_ORDER: tuple[str, ...] = ("all", "public", "private", "nfp", "edu")
