@@ -280,6 +280,10 @@ NOTE_WORDS: dict[str, str] = {
         "{p_range} over every joint answer pattern the two printed margins allow (respondents "
         "choosing both: {low} to {high})"
     ),
+    "interval_includes_zero": (
+        "borderline: the test gives p < alpha but the interval reaches 0 (pooled z test and "
+        "Newcombe-type interval part at the margin; the verdict is the test's)"
+    ),
     "overlap_share": (
         "{p_range} over the group's share of the total from {low} to {high} (stated range, "
         "cut to the shares the two levels allow)"

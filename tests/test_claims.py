@@ -162,6 +162,23 @@ def test_c04_communication_verdict_and_flip(grid, register, published, deff, lev
     assert (below, above) == (Verdict.SUPPORTED.value, Verdict.NOT_DISTINGUISHABLE.value)
 
 
+def test_a_supported_verdict_whose_interval_reaches_zero_is_noted_borderline(grid, audit):
+    # the verdict is the pooled z test's, the interval Newcombe's: at the margin they part
+    # (c04 at DEFF 1.08, LEVEL 0.95: p = 0.0496, interval -0.03 to 10.3 points)
+    for table in [audit, *grid.values()]:
+        notes = (
+            table["notes"].fillna("").str.split(";").map(lambda n: Note.INTERVAL_INCLUDES_ZERO in n)
+        )
+        parted = (
+            (table["verdict"] == Verdict.SUPPORTED.value)
+            & (table["ci_low"] <= 0)
+            & (table["ci_high"] >= 0)
+        )
+        assert (notes == parted).all(), table.index[notes != parted].tolist()
+    assert Note.INTERVAL_INCLUDES_ZERO in audit.loc["c04", "notes"].split(";")
+    assert Note.INTERVAL_INCLUDES_ZERO not in str(grid[(1.0, 0.95)].loc["c04", "notes"])
+
+
 def test_c04_flip_points_by_level(grid):
     # flip_deff = (z_1 / z_c)^2 with z_1 = 2.0407 (statsmodels): 1.539, 1.084, 0.628
     expected = {0.9: 1.5392, 0.95: 1.0841, 0.99: 0.62765}

@@ -796,6 +796,8 @@ def _audit_one(
     bound = "bound" in uses
     p_min, p_max = out["p_value_min"], out["p_value_max"]
     verdict, code, notes = _decide(sign, out["diff"], p_min, p_max, alpha, bound)
+    if verdict is Verdict.SUPPORTED and out["ci_low"] <= 0 <= out["ci_high"]:
+        notes.append(Note.INTERVAL_INCLUDES_ZERO)
     out["verdict"] = verdict.value
     if code is not None:
         out["untestable"] = code.value

@@ -79,3 +79,6 @@ class Note(StrEnum):
     OVERLAP_JOINT = "overlap_joint"
     #: p-values over the group's share of the total (``group_vs_total``).
     OVERLAP_SHARE = "overlap_share"
+    #: Significant by the pooled z test, yet the Newcombe interval reaches 0 (a borderline
+    #: result where the two methods part: the verdict is the test's).
+    INTERVAL_INCLUDES_ZERO = "interval_includes_zero"
