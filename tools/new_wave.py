@@ -3,7 +3,8 @@
 ``python -m tools.new_wave --template data/raw/synthetic/responses_2025.csv --wave 2026
 --out /tmp/responses_2026.csv`` writes a Qualtrics-style export of the same questionnaire
 fielded in another year: respondents resampled with replacement (fixed seed), new response
-ids, dates moved to the new year, and one statement shifted so that the year-on-year tests
+ids and external references (so cleaning does not take a resampled row for a resubmission),
+dates moved to the new year, and one statement shifted so that the year-on-year tests
 have a real change to find (``--shift`` column and share). The header rows are copied as
 they are; nothing is written into ``data/raw``. It is a test tool: the file is generated
 when needed, never committed.
@@ -61,7 +62,7 @@ def new_wave_rows(
             if name == "ResponseId":
                 row[j] = f"R_w{wave}_{k:05d}"
             elif name == "ExternalReference" and cell and not cell.upper().startswith("TEST"):
-                row[j] = f"{cell}-{wave}"
+                row[j] = f"{cell}-{wave}-{k:05d}"  # a resampled row is a new respondent
             elif (m := _DATE.match(cell)) is not None:
                 row[j] = f"{wave}{m.group(2)}"
         out.append(row)
