@@ -60,7 +60,7 @@ class Edition(StrEnum):
 #: Placeholder words for cells that are not drawn, by status.
 PLACEHOLDER: dict[Status, str] = {
     Status.LOST: "not published",
-    Status.SUPPRESSED: "suppressed (n<10)",
+    Status.SUPPRESSED: "{value_text}",  # text.status_words: the threshold, complementary or not
     Status.ABSENT: "not asked",
     Status.NO_BASE: "no answers",
     Status.CHANGE_ONLY: "change only: {value_text}",

@@ -474,7 +474,9 @@ def forest(
     ----------
     data : pandas.DataFrame
         One row per claim: ``label``, the estimate (default ``diff``), ``ci_low``,
-        ``ci_high`` and ``verdict``; on the inference scale (proportions 0-1).
+        ``ci_high`` and ``verdict``; on the inference scale (proportions 0-1). Optional
+        ``display_text``: the words drawn for a row without a number (default "not
+        published"; e.g. "withheld").
     title, subtitle, source, base, note
         As in :func:`hbar`.
     label, estimate, verdict : str
